@@ -1,0 +1,42 @@
+import { Agenda, type AgendaBackend, type JobRepository } from 'agenda';
+import { MongoBackend } from '@agendajs/mongo-backend';
+import type { Db } from 'mongodb';
+import { guardJobClaims, type JobClaim } from './claim-guard.ts';
+
+export interface SchedulerOptions {
+  db: Db;
+  /** Agenda's job collection; claims go to `<collection>_claims`. */
+  collection?: string;
+  /** Identifies this worker in job documents (lastModifiedBy). */
+  workerName: string;
+  /** How often to look for due jobs, in ms. Numbers only: Agenda's human-interval misreads "100 milliseconds". */
+  processEveryMs?: number;
+  /** After this many ms a locked job whose worker went silent is run again. */
+  lockLifetimeMs?: number;
+}
+
+/** Agenda on MongoDB whose job locks hold on every server Koppla supports, FerretDB included. */
+export function createAgenda(options: SchedulerOptions): Agenda {
+  const collection = options.collection ?? 'agendaJobs';
+  const lockLifetimeMs = options.lockLifetimeMs ?? 10 * 60 * 1000;
+  const mongo = new MongoBackend({ mongo: options.db, collection });
+  const repository = guardJobClaims(
+    mongo.repository,
+    options.db.collection<JobClaim>(`${collection}_claims`),
+    lockLifetimeMs,
+  );
+  const backend: AgendaBackend = {
+    name: 'MongoDB (claim-guarded)',
+    repository: repository satisfies JobRepository,
+    logger: mongo.logger,
+    ownsConnection: false,
+    connect: () => mongo.connect(),
+    disconnect: () => mongo.disconnect(),
+  };
+  return new Agenda({
+    backend,
+    name: options.workerName,
+    processEvery: options.processEveryMs ?? 5_000,
+    defaultLockLifetime: lockLifetimeMs,
+  });
+}
