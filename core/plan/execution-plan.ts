@@ -1,0 +1,87 @@
+import type { SourcePosition } from '../diagnostics/index.ts';
+import type { BuiltinStep } from './pipeline-document.ts';
+
+/**
+ * A pipeline compiled for execution: validated, durations in ms, every step resolved to a built-in
+ * or a (connection, connector, operation), each with its source position. Deeply frozen.
+ */
+export interface ExecutionPlan {
+  readonly id: string;
+  readonly title: string;
+  readonly version: string | undefined;
+  readonly file: string;
+  readonly connections: Readonly<Record<string, PlanConnection>>;
+  readonly trigger: PlanTrigger;
+  readonly source: PlanSource;
+  readonly idempotencyKey: unknown;
+  readonly packs: readonly PlanPack[];
+  readonly templates: Readonly<Record<string, unknown>>;
+  readonly retry: PlanRetry;
+  readonly steps: readonly PlanStep[];
+}
+
+export interface PlanConnection {
+  readonly name: string;
+  readonly connector: string;
+  readonly secretRef: string | undefined;
+  readonly settings: Readonly<Record<string, unknown>>;
+}
+
+export interface PlanTrigger {
+  readonly everyMs: number | undefined;
+  readonly cron: string | undefined;
+  readonly timezone: string;
+  readonly events: readonly string[];
+}
+
+export interface PlanSource {
+  readonly connection: string;
+  readonly connector: string;
+  readonly stream: string;
+  readonly cursorField: string | undefined;
+  readonly lookbackMs: number;
+  readonly where: unknown;
+  readonly pageSize: number | undefined;
+  readonly position: SourcePosition;
+}
+
+export interface PlanPack {
+  /** As written in the pipeline: a shipped pack id or a local path. */
+  readonly reference: string;
+  readonly enabled: boolean;
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+export interface PlanRetry {
+  readonly maxAttempts: number;
+  readonly strategy: 'exponential' | 'linear' | 'constant';
+  readonly initialMs: number;
+  readonly maxMs: number;
+  readonly retryOn: readonly string[];
+}
+
+interface PlanStepBase {
+  readonly id: string;
+  readonly description: string | undefined;
+  readonly if: unknown;
+  readonly with: unknown;
+  readonly onError: 'fail' | 'continue';
+  /** Where the step starts in its file, and its JSON Pointer (for positions of nested fields). */
+  readonly position: SourcePosition;
+  readonly pointer: string;
+}
+
+export interface BuiltinPlanStep extends PlanStepBase {
+  readonly kind: BuiltinStep;
+}
+
+export interface OperationPlanStep extends PlanStepBase {
+  readonly kind: 'operation';
+  readonly connection: string;
+  readonly connector: string;
+  readonly operation: string;
+  readonly match: readonly string[] | undefined;
+  readonly lookupFirst: { readonly by: string; readonly value: unknown } | undefined;
+}
+
+export type PlanStep = BuiltinPlanStep | OperationPlanStep;

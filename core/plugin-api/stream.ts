@@ -1,0 +1,44 @@
+import type { IsoTimestamp } from '../model/common.ts';
+import type { ConnectionSettings, StreamContext } from './context.ts';
+import type { JsonSchema } from './json.ts';
+
+export interface StreamReadParams {
+  /**
+   * Where the previous run stopped: the `cursor` of the last page the runtime committed. Absent on
+   * the first run, or when the runtime re-reads from `since`.
+   */
+  readonly cursor?: string;
+  /** Read records changed at or after this instant (the runtime applies the pipeline's lookback). */
+  readonly since?: IsoTimestamp;
+  /** A hint; the connector may cap it at what the service allows. */
+  readonly pageSize?: number;
+}
+
+export interface StreamPage<R> {
+  readonly records: readonly R[];
+  /** Pass this back as `StreamReadParams.cursor` to continue after this page. */
+  readonly cursor: string;
+}
+
+/** Records a connector reads from a remote system, oldest first, in pages. */
+export interface StreamDefinition<R = unknown, S extends object = ConnectionSettings> {
+  readonly description: string;
+  /**
+   * The schema of one record, or a reference to a canonical model schema, e.g.
+   * `{ $ref: MODEL_SCHEMA_IDS.salesOrder }` for a stream that emits `SalesOrder`s.
+   */
+  readonly recordSchema: JsonSchema;
+  /** The record field the stream is ordered by, e.g. `modifiedAt`. */
+  readonly cursorField: string;
+  /** Yields pages until the stream is exhausted; stops early when `ctx.signal` aborts. */
+  read(ctx: StreamContext<S>, params: StreamReadParams): AsyncIterable<StreamPage<R>>;
+}
+
+export type AnyStreamDefinition = StreamDefinition<unknown, object>;
+
+/** Types one stream: `defineStream<SalesOrder, Settings>({ … })`. Returns its argument. */
+export function defineStream<R, S extends object = ConnectionSettings>(
+  definition: StreamDefinition<R, S>,
+): StreamDefinition<R, S> {
+  return definition;
+}

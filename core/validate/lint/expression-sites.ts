@@ -1,0 +1,33 @@
+import { joinPointer } from '../../config/index.ts';
+import type { PipelineDocument } from '../../plan/pipeline-document.ts';
+
+export interface ExpressionSite {
+  readonly pointer: string;
+  readonly kind: 'expression' | 'template';
+  readonly value: unknown;
+}
+
+/**
+ * Every place in a pipeline that holds an expression or a template, with its JSON Pointer. Tolerates
+ * a document that failed its schema, so schema findings inside expressions can be sharpened.
+ */
+export function expressionSites(pipeline: PipelineDocument): ExpressionSite[] {
+  const sites: ExpressionSite[] = [];
+  const add = (pointer: string, kind: ExpressionSite['kind'], value: unknown): void => {
+    if (value !== undefined) sites.push({ pointer, kind, value });
+  };
+  add('/source/where', 'expression', pipeline.source?.where);
+  add('/idempotency/key', 'expression', pipeline.idempotency?.key);
+  const steps = Array.isArray(pipeline.steps) ? pipeline.steps : [];
+  for (const [i, step] of steps.entries()) {
+    add(`/steps/${i}/if`, 'expression', step.if);
+    add(`/steps/${i}/lookupFirst/value`, 'expression', step.lookupFirst?.value);
+    add(`/steps/${i}/with`, 'template', step.with);
+  }
+  const templates =
+    typeof pipeline.templates === 'object' && pipeline.templates !== null ? pipeline.templates : {};
+  for (const [name, template] of Object.entries(templates)) {
+    add(joinPointer('/templates', name), 'template', template);
+  }
+  return sites;
+}

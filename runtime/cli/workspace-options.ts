@@ -1,0 +1,22 @@
+import type { Command } from 'commander';
+import { ConnectorRegistry, loadConnectorPlugin } from '../registry/connector-registry.ts';
+import { Workspace } from '../project/workspace.ts';
+
+export interface WorkspaceOptions {
+  plugin?: string[];
+}
+
+/** `--plugin <module>`: connector plugins (a path or package name) besides the built-in ones. */
+export function withPluginOption(command: Command): Command {
+  return command.option(
+    '-p, --plugin <module>',
+    'load a connector plugin (path or package name); repeatable',
+    (value: string, previous: string[] = []) => [...previous, value],
+  );
+}
+
+export async function openWorkspace(options: WorkspaceOptions): Promise<Workspace> {
+  const registry = new ConnectorRegistry();
+  for (const specifier of options.plugin ?? []) registry.register(await loadConnectorPlugin(specifier));
+  return new Workspace(registry);
+}
