@@ -4,6 +4,7 @@ import { KopplaUserError, formatDiagnostic } from '../../core/diagnostics/index.
 import { registerSchemaCommand } from './commands/schema.ts';
 import { registerLintCommand } from './commands/lint.ts';
 import { registerTestCommand } from './commands/test.ts';
+import { registerExplainCommand } from './commands/explain.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -16,6 +17,7 @@ const program = new Command('koppla')
 
 registerLintCommand(program);
 registerTestCommand(program);
+registerExplainCommand(program);
 registerSchemaCommand(program);
 
 try {
