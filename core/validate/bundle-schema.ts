@@ -45,8 +45,12 @@ export function bundleSchema(rootId: string, schemas: readonly JsonObject[]): Js
         const [target = '', fragment = ''] = value.split('#');
         if (target === '') {
           out.$ref = `#${prefix}${fragment}`;
+        } else if (/^https?:\/\//.test(target) && !target.startsWith('https://koppla.dev/schemas/')) {
+          out.$ref = value; // a well-known schema (the JSON Schema meta-schema): editors know it
         } else {
-          const targetFile = resolveRelative(file, target);
+          const targetFile = target.startsWith('https://koppla.dev/schemas/')
+            ? fileOf(target)
+            : resolveRelative(file, target);
           if (!byFile.has(targetFile)) throw new Error(`${file} refers to unknown schema ${target}`);
           if (targetFile === rootFile) out.$ref = `#${fragment}`;
           else {
