@@ -3,7 +3,7 @@
  * provisioned server (FerretDB here, MongoDB 6/7 or Atlas in production). Features that do NOT
  * work everywhere are recorded as explicit expectations, so nobody builds on them by accident.
  */
-import { describe, expect, it, beforeAll } from 'vitest';
+import { describe, expect, it, beforeAll, inject } from 'vitest';
 import { MongoClient, MongoServerError, type Db, type Document } from 'mongodb';
 import { useTestDatabase } from '../helpers/mongo.ts';
 
@@ -295,6 +295,18 @@ describe('what Koppla must not rely on (recorded per server)', () => {
       .toArray();
     expect(group?.count).toBe(2);
     expect(group?.total).toBe(server.ferretdb ? 0 : 5);
+  });
+
+  it('a NUL character in a string: rejected by FerretDB on PostgreSQL, stored by MongoDB', async () => {
+    const outcome = await mongo
+      .db()
+      .collection('nul')
+      .insertOne({ key: 'a\u0000b' })
+      .then(
+        () => 'stored',
+        () => 'rejected',
+      );
+    expect(outcome).toBe(inject('mongoSource') === 'ferretdb-postgresql' ? 'rejected' : 'stored');
   });
 
   it('$group accumulators other than $sum ($max): not implemented by FerretDB 1.24', async () => {
