@@ -1,0 +1,148 @@
+import { defineOperation } from '../../../core/plugin-api/index.ts';
+import { idSegment, listAll, toDecimalString, type FortnoxSettings } from '../client/index.ts';
+import { inputSchemaOf, outputSchemaOf } from '../schemas/from-openapi.ts';
+import { clientFactory, signalOf, text, unwrap, type ClientFor, type FortnoxObject } from './shared.ts';
+import type { ClientDeps } from '../client/index.ts';
+
+export interface CustomerInput {
+  readonly Name: string;
+  readonly Email?: string;
+  readonly OrganisationNumber?: string;
+  readonly VATNumber?: string;
+  readonly [field: string]: unknown;
+}
+
+interface CustomerListItem {
+  readonly CustomerNumber: string;
+  readonly Email?: string | null;
+  readonly OrganisationNumber?: string | null;
+}
+
+const digits = (value: unknown) => text(value).replace(/\D/g, '');
+
+/** A Swedish VAT number is SE + the organisation number + 01; other countries cannot be searched. */
+function orgNumberFromVat(vat: string): string | undefined {
+  const match = /^SE(\d{10})01$/.exec(vat.replace(/\s/g, '').toUpperCase());
+  return match?.[1];
+}
+
+/**
+ * The existing customer with the same e-mail (exact, case-insensitive), else organisation number
+ * (digits compared), else Swedish VAT number (via its organisation number). Fortnox's searches are
+ * substring matches, so the hits are filtered exactly here.
+ */
+export async function findCustomer(
+  clientFor: ClientFor,
+  ctx: Parameters<ClientFor>[0],
+  input: CustomerInput,
+): Promise<string | undefined> {
+  const client = clientFor(ctx);
+  const email = text(input.Email).trim().toLowerCase();
+  if (email) {
+    const hits = await listAll<CustomerListItem>(client, '/3/customers', 'Customers', {
+      query: { email },
+      ...signalOf(ctx),
+    });
+    const hit = hits.find((item) => text(item.Email).trim().toLowerCase() === email);
+    if (hit) return hit.CustomerNumber;
+  }
+  const orgNumber = digits(input.OrganisationNumber) || orgNumberFromVat(text(input.VATNumber));
+  if (orgNumber) {
+    // Fortnox stores org numbers with or without the hyphen; search by the last part, compare digits.
+    const hits = await listAll<CustomerListItem>(client, '/3/customers', 'Customers', {
+      query: { organisationnumber: orgNumber.slice(-4) },
+      ...signalOf(ctx),
+    });
+    const hit = hits.find((item) => digits(item.OrganisationNumber) === orgNumber);
+    if (hit) return hit.CustomerNumber;
+  }
+  return undefined;
+}
+
+function same(current: unknown, wanted: unknown): boolean {
+  if (typeof wanted === 'object' && wanted !== null) {
+    if (typeof current !== 'object' || current === null) return false;
+    return Object.entries(wanted).every(([key, value]) =>
+      same((current as Record<string, unknown>)[key], value),
+    );
+  }
+  const a = text(current);
+  const b = text(wanted);
+  if (a === b) return true;
+  const numeric = /^-?\d+(\.\d+)?$/;
+  return numeric.test(a) && numeric.test(b) && toDecimalString(a) === toDecimalString(b);
+}
+
+export function customersUpsert(deps: ClientDeps) {
+  const clientFor = clientFactory(deps);
+  return defineOperation<CustomerInput, FortnoxObject, FortnoxSettings>({
+    description:
+      'Finds the customer by e-mail, organisation number or Swedish VAT number; creates it when missing, updates only the fields that differ, and leaves it alone when nothing changed.',
+    inputSchema: inputSchemaOf(
+      'fortnox_Customer',
+      ['Name'],
+      'A Fortnox Customer (field names as Fortnox spells them).',
+    ),
+    outputSchema: outputSchemaOf(
+      'fortnox_Customer',
+      ['CustomerNumber', 'Name'],
+      'The Fortnox Customer after the upsert.',
+    ),
+    idempotent: true,
+    examples: [
+      {
+        name: 'new customer with Swedish country code',
+        description: 'From the recording customers/save_new_with_country_code_SE.',
+        input: { Name: 'Customer with Swedish country code', CountryCode: 'SE' },
+        output: {
+          CustomerNumber: '8',
+          Name: 'Customer with Swedish country code',
+          CountryCode: 'SE',
+          Country: 'Sverige',
+          Currency: 'SEK',
+          Type: 'COMPANY',
+          VATType: 'SEVAT',
+          PriceList: 'A',
+          Active: true,
+        },
+      },
+    ],
+    async run(ctx, input) {
+      const client = clientFor(ctx);
+      const existing = await findCustomer(clientFor, ctx, input);
+      if (existing === undefined) {
+        const { body } = await client.request('POST', '/3/customers', {
+          body: { Customer: input },
+          bodySchema: 'fortnox_Customer_Wrap',
+          ...signalOf(ctx),
+        });
+        ctx.logger.info('fortnox customer created', {
+          customerNumber: text(
+            (body as { Customer?: { CustomerNumber?: unknown } }).Customer?.CustomerNumber,
+          ),
+        });
+        return unwrap(body, 'Customer', 'fortnox_Customer');
+      }
+      const path = `/3/customers/${idSegment(existing)}`;
+      const current = unwrap(
+        (await client.request('GET', path, signalOf(ctx))).body,
+        'Customer',
+        'fortnox_Customer',
+      );
+      const changed = Object.fromEntries(
+        Object.entries(input).filter(
+          ([key, value]) => key !== 'CustomerNumber' && !same(current[key], value),
+        ),
+      );
+      if (Object.keys(changed).length === 0) return current;
+      const { body } = await client.request('PUT', path, {
+        body: { Customer: changed },
+        bodySchema: 'fortnox_Customer_Wrap',
+        retryAmbiguous: true, // a PUT of the same fields is idempotent
+        ...signalOf(ctx),
+      });
+      ctx.logger.info('fortnox customer updated', { customerNumber: existing, fields: Object.keys(changed) });
+      return unwrap(body, 'Customer', 'fortnox_Customer');
+    },
+  });
+}

@@ -1,0 +1,32 @@
+import type { ConnectorContext } from '../../../core/plugin-api/index.ts';
+import { FortnoxClient, decimalsIn, type ClientDeps, type FortnoxSettings } from '../client/index.ts';
+import { schemaNamed } from '../client/numbers.ts';
+
+/** A Fortnox object as the operations hand it out: Fortnox's field names, amounts as decimal strings. */
+export type FortnoxObject = { readonly [field: string]: unknown };
+
+export type ClientFor = (ctx: ConnectorContext<FortnoxSettings>) => FortnoxClient;
+
+/** Clients share the injected token store and rate limiter, so every call for a tenant uses one budget. */
+export function clientFactory(deps: ClientDeps): ClientFor {
+  return (ctx) =>
+    new FortnoxClient(ctx.settings, ctx.tenantId, { ...deps, logger: deps.logger ?? ctx.logger });
+}
+
+/** Unwraps `{ "Order": {…} }` and turns its amounts into decimal strings. */
+export function unwrap(body: unknown, wrapper: string, schema: string): FortnoxObject {
+  const inner =
+    typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[wrapper] : undefined;
+  if (typeof inner !== 'object' || inner === null) {
+    throw new Error(`Fortnox answered without the ${wrapper} wrapper`);
+  }
+  return decimalsIn(inner, schemaNamed(schema)) as FortnoxObject;
+}
+
+export function text(value: unknown): string {
+  return value === undefined || value === null ? '' : String(value);
+}
+
+export function signalOf(ctx: ConnectorContext<FortnoxSettings>): { signal?: AbortSignal } {
+  return ctx.signal ? { signal: ctx.signal } : {};
+}

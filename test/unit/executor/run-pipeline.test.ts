@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { createStepEngines } from '../../../core/plan/step-engines.ts';
+import {
+  TransientError,
+  ValidationError,
+  defineStream,
+  type StreamDefinition,
+} from '../../../core/plugin-api/index.ts';
+import { runPipeline, type FailedRecord } from '../../../runtime/executor/run-pipeline.ts';
+import { fixtureWorkspace } from '../../helpers/workspace.ts';
+
+const pipeline = fileURLToPath(new URL('../../fixtures/pipelines/orders-example.yaml', import.meta.url));
+
+function order(id: string, status: string, email = `${id}@example.se`) {
+  return {
+    id,
+    number: id,
+    status,
+    paymentMethod: { id: 'bacs' },
+    customer: { name: `Kund ${id}`, email },
+    billingAddress: { countryCode: 'SE' },
+    deliveryAddress: { countryCode: 'SE' },
+    lines: [{ kind: 'item', sku: 'A', quantity: '1', unitPrice: '10.00', taxRate: '25' }],
+    totals: { total: '12.50' },
+  };
+}
+
+/** A stream of two pages that remembers which cursor it was asked to start from. */
+function pagedStream(
+  pages: unknown[][],
+): StreamDefinition<unknown, object> & { startedAt: (string | undefined)[] } {
+  const startedAt: (string | undefined)[] = [];
+  const stream = defineStream<unknown, object>({
+    description: 'test orders',
+    recordSchema: { type: 'object' },
+    cursorField: 'modifiedAt',
+    async *read(_ctx, params) {
+      startedAt.push(params.cursor);
+      const from = params.cursor === undefined ? 0 : Number(params.cursor);
+      for (let i = from; i < pages.length; i++) yield { records: pages[i] ?? [], cursor: String(i + 1) };
+    },
+  });
+  return Object.assign(stream, { startedAt });
+}
+
+describe('runPipeline', async () => {
+  const workspace = await fixtureWorkspace();
+  const loaded = workspace.pipeline(pipeline).value;
+  if (!loaded) throw new Error('fixture pipeline does not compile');
+  const { plan, packs } = loaded;
+  const context = {
+    tenantId: 't1',
+    settings: {},
+    signal: new AbortController().signal,
+    logger: { debug() {}, info() {}, warn() {}, error() {} },
+  };
+
+  function harness(
+    stream: StreamDefinition<unknown, object>,
+    failOn: (step: string, input: unknown) => Error | undefined,
+  ) {
+    let cursor: string | undefined;
+    const calls: string[] = [];
+    const deadLetters: FailedRecord[] = [];
+    const ports = {
+      plan,
+      engines: createStepEngines(plan, packs),
+      stream,
+      streamContext: context,
+      readCursor: async () => cursor,
+      advanceCursor: async (next: string) => {
+        cursor = next;
+      },
+      invokeFor: (key: string) => async (step: { id: string }, input: unknown) => {
+        calls.push(`${key}:${step.id}`);
+        const error = failOn(step.id, input);
+        if (error) throw error;
+        return { CustomerNumber: '1', DocumentNumber: '1' };
+      },
+      deadLetter: async (failure: FailedRecord) => {
+        deadLetters.push(failure);
+      },
+    };
+    return { ports, calls, deadLetters, cursor: () => cursor };
+  }
+
+  it('filters with where, runs each record under its key, dead-letters a failing one, moves the cursor', async () => {
+    const stream = pagedStream([
+      [order('1', 'processing'), order('2', 'pending')],
+      [order('3', 'completed', 'not-an-email'), order('4', 'processing')],
+    ]);
+    const h = harness(stream, (step, input) =>
+      step === 'customer' && (input as { Email?: string }).Email === 'not-an-email'
+        ? new ValidationError('Email is not valid', { field: 'Email', code: '2000311' })
+        : undefined,
+    );
+    const summary = await runPipeline(h.ports);
+    expect(summary).toEqual({ read: 4, processed: 2, skipped: 1, failed: 1, pages: 2 });
+    expect(h.calls).toEqual([
+      'order:1:customer',
+      'order:1:invoice',
+      'order:3:customer',
+      'order:4:customer',
+      'order:4:invoice',
+    ]);
+    expect(h.deadLetters).toHaveLength(1);
+    expect(h.deadLetters[0]).toMatchObject({
+      recordKey: 'order:3',
+      failedStep: 'customer',
+      position: { file: expect.stringContaining('orders-example.yaml'), line: 39, col: 5 }, // `- id: customer`
+      error: { message: 'Email is not valid', kind: 'validation', field: 'Email', code: '2000311' },
+    });
+    expect(h.cursor()).toBe('2');
+  });
+
+  it('stops at a transient failure without moving past its page, and resumes there next run', async () => {
+    const stream = pagedStream([[order('1', 'processing')], [order('2', 'processing')]]);
+    let down = true;
+    const h = harness(stream, (step, input) =>
+      down && step === 'customer' && (input as { Email?: string }).Email === '2@example.se'
+        ? new TransientError('Fortnox answered 503')
+        : undefined,
+    );
+    const first = await runPipeline(h.ports);
+    expect(first.retryLater).toMatchObject({ recordKey: 'order:2', step: 'customer' });
+    expect(h.cursor()).toBe('1');
+    down = false;
+    const second = await runPipeline(h.ports);
+    expect(second).toMatchObject({ processed: 1, failed: 0 });
+    expect(stream.startedAt).toEqual([undefined, '1']);
+    expect(h.cursor()).toBe('2');
+  });
+});
