@@ -3,11 +3,13 @@ import addFormatsModule from 'ajv-formats';
 import jsonlogicSchema from '../../schemas/jsonlogic.schema.json' with { type: 'json' };
 import pipelineSchema from '../../schemas/pipeline.schema.json' with { type: 'json' };
 import pipelineTestSchema from '../../schemas/pipeline-test.schema.json' with { type: 'json' };
+import tenantsSchema from '../../schemas/tenants.schema.json' with { type: 'json' };
 
 export const SCHEMA_IDS = {
   jsonlogic: 'https://koppla.dev/schemas/jsonlogic.schema.json',
   pipeline: 'https://koppla.dev/schemas/pipeline.schema.json',
   pipelineTest: 'https://koppla.dev/schemas/pipeline-test.schema.json',
+  tenants: 'https://koppla.dev/schemas/tenants.schema.json',
 } as const;
 
 // ajv-formats is CommonJS: under ESM its function is the `default` of the imported module
@@ -31,7 +33,7 @@ export function schemaAjv(): Ajv2020 {
     });
     addFormats(ajv);
     ajv.addKeyword({ keyword: 'x-secret', schemaType: 'boolean' });
-    ajv.addSchema([jsonlogicSchema, pipelineSchema, pipelineTestSchema]);
+    ajv.addSchema([jsonlogicSchema, pipelineSchema, pipelineTestSchema, tenantsSchema]);
   }
   return ajv;
 }
