@@ -1,0 +1,129 @@
+import pRetry, { AbortError } from 'p-retry';
+import {
+  TransientError,
+  isConnectorError,
+  toConnectorError,
+  type ConnectorContext,
+} from '../../../core/plugin-api/index.ts';
+import { secretsOf, type WooSettings } from '../settings.ts';
+import { authorize } from './auth.ts';
+import { wooError } from './errors.ts';
+
+export const API_PREFIX = '/wp-json/wc/v3';
+
+export type QueryValue = string | number | boolean | readonly (string | number)[] | undefined;
+
+export interface WooRequest {
+  readonly method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Below `/wp-json/wc/v3`, e.g. `/orders/60`. */
+  readonly path: string;
+  readonly query?: Readonly<Record<string, QueryValue>>;
+  readonly body?: unknown;
+}
+
+export interface WooResponse<T> {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: T;
+}
+
+/** The API URL of a path with its query; lists are sent comma-separated, as WooCommerce reads them. */
+export function apiUrl(settings: WooSettings, path: string, query: WooRequest['query'] = {}): URL {
+  const base = settings.url.replace(/\/+$/, '');
+  const url = new URL(`${base}${API_PREFIX}${path}`);
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    url.searchParams.set(key, Array.isArray(value) ? value.join(',') : String(value));
+  }
+  return url;
+}
+
+async function attempt<T>(ctx: ConnectorContext<WooSettings>, request: WooRequest): Promise<WooResponse<T>> {
+  const { settings } = ctx;
+  const method = request.method ?? 'GET';
+  const secrets = secretsOf(settings);
+  const { url, headers } = authorize(method, apiUrl(settings, request.path, request.query), settings);
+  const timeout = AbortSignal.timeout(settings.timeoutMs ?? 30_000);
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(url, {
+      method,
+      signal: AbortSignal.any([ctx.signal, timeout]),
+      headers: {
+        accept: 'application/json',
+        ...(request.body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+        ...headers,
+      },
+      ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+    });
+    text = await response.text();
+  } catch (error) {
+    // The caller gave up: do not retry, do not dress it up.
+    if (ctx.signal.aborted) throw new AbortError(toConnectorError(error, { secrets }));
+    // A dropped connection or our own timeout: worth another try.
+    const failure = toConnectorError(error, { secrets });
+    throw failure.kind === 'transient'
+      ? failure
+      : new TransientError(`WooCommerce ${method} ${request.path}: ${failure.message}`, {
+          cause: error,
+          secrets,
+        });
+  }
+  if (!response.ok) {
+    throw wooError(response.status, text, {
+      method,
+      path: request.path,
+      secrets,
+      retryAfter: response.headers.get('retry-after'),
+    });
+  }
+  try {
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: (text ? JSON.parse(text) : null) as T,
+    };
+  } catch (error) {
+    // A 200 with HTML (a caching plugin, a PHP notice before the JSON) is a broken server, not bad input.
+    throw new TransientError(`WooCommerce ${method} ${request.path}: the response is not JSON`, {
+      status: response.status,
+      cause: error,
+      secrets,
+      details: { body: text.slice(0, 300) },
+    });
+  }
+}
+
+/**
+ * One WooCommerce REST call. Retries with exponential backoff on 5xx and network failures only (a
+ * 4xx fails the same way again); errors are core errors with WooCommerce's `code` and status, and
+ * never contain the consumer secret.
+ */
+export async function wooRequest<T>(
+  ctx: ConnectorContext<WooSettings>,
+  request: WooRequest,
+): Promise<WooResponse<T>> {
+  const { settings } = ctx;
+  try {
+    return await pRetry(() => attempt<T>(ctx, request), {
+      retries: settings.retries ?? 4,
+      minTimeout: settings.retryMinTimeoutMs ?? 500,
+      factor: 2,
+      signal: ctx.signal,
+      shouldRetry: (error) => isConnectorError(error) && error.kind === 'transient',
+      onFailedAttempt: (error) => {
+        if (isConnectorError(error) && error.kind === 'transient' && error.retriesLeft > 0) {
+          ctx.logger.warn('WooCommerce request failed, retrying', {
+            method: request.method ?? 'GET',
+            path: request.path,
+            attempt: error.attemptNumber,
+            status: error.status,
+          });
+        }
+      },
+    });
+  } catch (error) {
+    throw toConnectorError(error, { secrets: secretsOf(settings) });
+  }
+}

@@ -1,0 +1,106 @@
+import { verifySignature } from './verify.ts';
+
+export type HeaderBag = Readonly<Record<string, string | readonly string[] | undefined>>;
+
+export interface WebhookRequest {
+  readonly headers: HeaderBag;
+  /** The body exactly as received. */
+  readonly rawBody: Buffer | string;
+}
+
+export type WebhookOutcome =
+  /** WooCommerce's creation ping: `webhook_id=N`, unsigned. Answer 200 or the admin shows an error. */
+  | { readonly kind: 'ping'; readonly status: 200; readonly webhookId: string }
+  | {
+      readonly kind: 'delivery';
+      readonly status: 200;
+      readonly topic: string;
+      readonly resource: string;
+      readonly event: string;
+      readonly webhookId: string;
+      readonly deliveryId: string;
+      readonly source: string;
+      /** True when this exact delivery was seen before (answer 200, do nothing). */
+      readonly duplicate: boolean;
+      readonly payload: unknown;
+    }
+  | {
+      readonly kind: 'rejected';
+      readonly status: 400 | 401;
+      readonly reason: 'missing_signature' | 'bad_signature' | 'bad_body' | 'missing_topic';
+    };
+
+/** Remembers deliveries already handled. The runtime gives a shared, persistent one; this is per process. */
+export interface DeliveryDedupe {
+  /** Records the key; false when it was already there. */
+  firstTime(key: string): boolean;
+}
+
+/** An in-memory dedupe remembering the last `size` deliveries. */
+export function memoryDedupe(size = 10_000): DeliveryDedupe {
+  const seen = new Set<string>();
+  return {
+    firstTime(key) {
+      if (seen.has(key)) return false;
+      seen.add(key);
+      if (seen.size > size) seen.delete(seen.values().next().value as string);
+      return true;
+    },
+  };
+}
+
+function header(headers: HeaderBag, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() !== wanted || value === undefined) continue;
+    return typeof value === 'string' ? value : value[0];
+  }
+  return undefined;
+}
+
+/**
+ * Handles one request to the webhook endpoint. Signed deliveries are verified on the raw body; the
+ * unsigned creation ping (`webhook_id=N`, no `X-WC-Webhook-*` headers) is recognised and answered
+ * 200. Duplicates are detected by delivery id **and** signature: WooCommerce's delivery id is a hash
+ * of webhook id and the second, so two different deliveries in one second share it (seen in the
+ * recorded deliveries).
+ */
+export function receiveWebhook(
+  request: WebhookRequest,
+  options: { readonly secret: string; readonly dedupe?: DeliveryDedupe },
+): WebhookOutcome {
+  const raw = typeof request.rawBody === 'string' ? request.rawBody : request.rawBody.toString('utf8');
+  const signature = header(request.headers, 'x-wc-webhook-signature');
+  const topic = header(request.headers, 'x-wc-webhook-topic');
+  if (!signature && !topic) {
+    const ping = /^webhook_id=(\d+)$/.exec(raw.trim());
+    if (ping?.[1]) return { kind: 'ping', status: 200, webhookId: ping[1] };
+    return { kind: 'rejected', status: 401, reason: 'missing_signature' };
+  }
+  if (!signature) return { kind: 'rejected', status: 401, reason: 'missing_signature' };
+  if (!verifySignature(request.rawBody, signature, options.secret)) {
+    return { kind: 'rejected', status: 401, reason: 'bad_signature' };
+  }
+  if (!topic) return { kind: 'rejected', status: 400, reason: 'missing_topic' };
+  let payload: unknown;
+  try {
+    payload = JSON.parse(raw);
+  } catch {
+    return { kind: 'rejected', status: 400, reason: 'bad_body' };
+  }
+  const [topicResource = '', topicEvent = ''] = topic.split('.');
+  const deliveryId = header(request.headers, 'x-wc-webhook-delivery-id') ?? '';
+  const duplicate = options.dedupe ? !options.dedupe.firstTime(`${deliveryId}:${signature}`) : false;
+  return {
+    kind: 'delivery',
+    status: 200,
+    topic,
+    resource: header(request.headers, 'x-wc-webhook-resource') ?? topicResource,
+    event: header(request.headers, 'x-wc-webhook-event') ?? topicEvent,
+    webhookId: header(request.headers, 'x-wc-webhook-id') ?? '',
+    deliveryId,
+    source: header(request.headers, 'x-wc-webhook-source') ?? '',
+    duplicate,
+    payload,
+  };
+}
