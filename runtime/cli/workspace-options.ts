@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
-import { ConnectorRegistry, loadConnectorPlugin } from '../registry/connector-registry.ts';
+import { loadConnectorPlugin } from '../registry/connector-registry.ts';
+import { registryWithBuiltins } from '../registry/builtin-connectors.ts';
 import { Workspace } from '../project/workspace.ts';
 
 export interface WorkspaceOptions {
   plugin?: string[];
 }
 
-/** `--plugin <module>`: connector plugins (a path or package name) besides the built-in ones. */
+/** `--plugin <module>`: connector plugins (a path or package name) besides the built-in fortnox and woocommerce. */
 export function withPluginOption(command: Command): Command {
   return command.option(
     '-p, --plugin <module>',
@@ -16,7 +17,7 @@ export function withPluginOption(command: Command): Command {
 }
 
 export async function openWorkspace(options: WorkspaceOptions): Promise<Workspace> {
-  const registry = new ConnectorRegistry();
+  const registry = registryWithBuiltins();
   for (const specifier of options.plugin ?? []) registry.register(await loadConnectorPlugin(specifier));
   return new Workspace(registry);
 }
