@@ -1,0 +1,57 @@
+import { MongoServerError, type Db, type IndexDescription } from 'mongodb';
+import { COLLECTIONS, type CollectionName } from './collections.ts';
+
+/**
+ * Every index Koppla relies on, by collection. Unique indexes are what make claims exclusive, so they
+ * must exist before the first worker starts: `ensureIndexes` runs at boot. No TTL indexes (FerretDB
+ * rejects them); old documents are removed by our own cleanup calls.
+ */
+export const INDEXES: Readonly<Record<CollectionName, readonly IndexDescription[]>> = {
+  [COLLECTIONS.cursors]: [{ key: { tenant: 1, pipeline: 1 }, name: 'tenant_pipeline_unique', unique: true }],
+  [COLLECTIONS.runs]: [
+    { key: { tenant: 1, pipeline: 1, startedAt: -1 }, name: 'tenant_pipeline_started' },
+    { key: { tenant: 1, startedAt: -1 }, name: 'tenant_started' },
+    { key: { startedAt: 1 }, name: 'started' },
+  ],
+  [COLLECTIONS.leases]: [
+    { key: { scope: 1, generation: -1 }, name: 'scope_generation_unique', unique: true },
+  ],
+  [COLLECTIONS.rateEvents]: [
+    { key: { key: 1, until: 1 }, name: 'key_until' },
+    { key: { until: 1 }, name: 'until' },
+  ],
+  [COLLECTIONS.effects]: [
+    { key: { key: 1, attempt: 1 }, name: 'key_attempt_unique', unique: true },
+    { key: { tenant: 1, pipeline: 1, recordKey: 1 }, name: 'tenant_pipeline_record' },
+  ],
+  [COLLECTIONS.deadLetters]: [
+    { key: { openKey: 1 }, name: 'open_key_unique', unique: true },
+    { key: { tenant: 1, pipeline: 1, status: 1, lastFailedAt: -1 }, name: 'tenant_pipeline_status_failed' },
+    { key: { tenant: 1, lastFailedAt: -1 }, name: 'tenant_failed' },
+  ],
+};
+
+/**
+ * Creates every missing index; idempotent, so each worker calls it at boot. Creates them one at a
+ * time and skips existing names: FerretDB 1.24 drops the connection when one `createIndexes` command
+ * repeats several existing indexes.
+ */
+export async function ensureIndexes(db: Db): Promise<void> {
+  for (const [name, indexes] of Object.entries(INDEXES)) {
+    const collection = db.collection(name);
+    const existing = new Set(
+      await collection.indexes().then(
+        (found) => found.map((index) => index.name),
+        (error: unknown) => {
+          if (error instanceof MongoServerError && error.code === NAMESPACE_NOT_FOUND) return [];
+          throw error;
+        },
+      ),
+    );
+    for (const index of indexes) {
+      if (!existing.has(index.name)) await collection.createIndexes([index]);
+    }
+  }
+}
+
+const NAMESPACE_NOT_FOUND = 26;
