@@ -6,7 +6,14 @@ import { findYamlFiles } from '../../project/find-yaml-files.ts';
 import { SCHEMAS_DIR } from '../../project/paths.ts';
 
 /** The schemas people write files against; each gets a self-contained copy for editors. */
-const EDITOR_SCHEMAS = ['pipeline', 'rule-pack', 'pipeline-test', 'rule-pack-test', 'connector-manifest', 'tenants'];
+const EDITOR_SCHEMAS = [
+  'pipeline',
+  'rule-pack',
+  'pipeline-test',
+  'rule-pack-test',
+  'connector-manifest',
+  'tenants',
+];
 
 export function registerSchemaCommand(program: Command): void {
   program

@@ -1,0 +1,170 @@
+import { inject, injectable } from 'tsyringe';
+import { resolve } from 'node:path';
+import { KopplaUserError } from '../../core/diagnostics/index.ts';
+import { createStepEngines } from '../../core/plan/step-engines.ts';
+import type { ExecutionPlan } from '../../core/plan/execution-plan.ts';
+import type { ConnectorContext } from '../../core/plugin-api/index.ts';
+import type { ConnectorRegistry } from '../registry/connector-registry.ts';
+import type { Workspace } from '../project/workspace.ts';
+import type { TenantDirectory } from '../tenants/tenant-directory.ts';
+import { secretValues, type Tenant } from '../tenants/tenant.ts';
+import type { CursorStore, LeaseStore, RunStore } from '../store/index.ts';
+import { runLeaseScope } from '../store/index.ts';
+import type { RunTrigger } from '../store/run-store.ts';
+import type { EffectsLedger } from '../ledger/effects-ledger.ts';
+import { asInvoke } from '../ledger/as-invoke.ts';
+import type { DeadLetterStore } from '../dead-letter/dead-letter-store.ts';
+import { connectorLogger, type RuntimeLogger } from '../logging/logger.ts';
+import { TOKENS } from '../container/tokens.ts';
+import { runPipeline, type RunSummary } from './run-pipeline.ts';
+
+export type RunOutcome =
+  | { readonly status: 'skipped'; readonly reason: string }
+  | {
+      readonly status: 'succeeded' | 'partial' | 'failed';
+      readonly runId: string;
+      readonly summary: RunSummary;
+    };
+
+/** How long a run may hold its (tenant, pipeline) lease before another worker may take over. */
+const RUN_LEASE_MS = 15 * 60_000;
+
+/**
+ * One run of one tenant's pipeline with everything real: the run lease (one runner per tenant and
+ * pipeline across all workers), the cursor, the effects ledger around every write, dead letters for
+ * records that fail, and a run document with the counts.
+ */
+@injectable()
+export class PipelineRunner {
+  constructor(
+    @inject(TOKENS.Connectors) private readonly connectors: ConnectorRegistry,
+    @inject(TOKENS.Workspace) private readonly workspace: Workspace,
+    @inject(TOKENS.Tenants) private readonly tenants: TenantDirectory,
+    @inject(TOKENS.Cursors) private readonly cursors: CursorStore,
+    @inject(TOKENS.Runs) private readonly runs: RunStore,
+    @inject(TOKENS.Leases) private readonly leases: LeaseStore,
+    @inject(TOKENS.Ledger) private readonly ledger: EffectsLedger,
+    @inject(TOKENS.DeadLetters) private readonly deadLetters: DeadLetterStore,
+    @inject(TOKENS.Logger) private readonly logger: RuntimeLogger,
+    @inject(TOKENS.WorkerName) private readonly workerName: string,
+  ) {}
+
+  /** The compiled plan of a tenant's pipeline, by pipeline id or file. */
+  plan(
+    tenant: Tenant,
+    pipeline: string,
+  ): { plan: ExecutionPlan; packs: Parameters<typeof createStepEngines>[1] } {
+    const candidates = tenant.pipelines.filter((p) => p.enabled);
+    for (const entry of candidates) {
+      const loaded = this.workspace.pipeline(entry.file);
+      if (!loaded.value) {
+        if (resolve(pipeline) === entry.file)
+          throw new KopplaUserError(`${pipeline}: the pipeline does not compile`, loaded.diagnostics);
+        continue;
+      }
+      if (loaded.value.plan.id === pipeline || resolve(pipeline) === entry.file) return loaded.value;
+    }
+    throw new Error(`tenant "${tenant.id}" has no enabled pipeline "${pipeline}"`);
+  }
+
+  async run(tenantId: string, pipeline: string, trigger: RunTrigger = 'manual'): Promise<RunOutcome> {
+    const tenant = this.tenants.get(tenantId);
+    const { plan, packs } = this.plan(tenant, pipeline);
+    const lease = await this.leases.tryAcquire(
+      runLeaseScope(tenant.id, plan.id),
+      this.workerName,
+      RUN_LEASE_MS,
+    );
+    if (!lease) return { status: 'skipped', reason: `another worker is running ${plan.id} for ${tenant.id}` };
+    const run = await this.runs.start({ tenant: tenant.id, pipeline: plan.id, trigger });
+    const secrets = secretValues(tenant);
+    const log = this.logger.child({ tenant: tenant.id, pipeline: plan.id, run: run.id });
+    const abort = new AbortController();
+    const contextFor = (connection: string): ConnectorContext<object> => {
+      const config = tenant.connections[connection];
+      return {
+        tenantId: tenant.id,
+        settings: { ...(config?.settings ?? {}), ...(config?.secrets ?? {}) },
+        signal: abort.signal,
+        logger: connectorLogger(
+          this.logger,
+          { tenant: tenant.id, pipeline: plan.id, run: run.id, connection },
+          secrets,
+        ),
+      };
+    };
+    try {
+      const stream = this.connectors.get(plan.source.connector).streams[plan.source.stream];
+      if (!stream) throw new Error(`connector ${plan.source.connector} has no stream ${plan.source.stream}`);
+      const summary = await runPipeline({
+        plan,
+        engines: createStepEngines(plan, packs, tenant.toggles),
+        stream,
+        streamContext: contextFor(plan.source.connection),
+        params: tenant.params,
+        tenant: { id: tenant.id, name: tenant.name },
+        readCursor: async () => {
+          const cursor = await this.cursors.get(tenant.id, plan.id);
+          return cursor === undefined ? undefined : String(cursor.value);
+        },
+        advanceCursor: async (cursor) => {
+          await this.cursors.advance(tenant.id, plan.id, cursor, run.id);
+        },
+        invokeFor: (recordKey) =>
+          asInvoke(
+            this.ledger,
+            { tenant: tenant.id, pipeline: plan.id, recordKey, runId: run.id, secrets },
+            (step, idempotencyKey) => {
+              const operation = this.connectors.get(step.connector).operations[step.operation];
+              if (!operation)
+                throw new Error(`connector ${step.connector} has no operation ${step.operation}`);
+              const context = { ...contextFor(step.connection), idempotencyKey };
+              const { lookup } = operation;
+              return {
+                run: (input) => operation.run(context, input),
+                ...(lookup ? { lookup: (input: unknown) => lookup.call(operation, context, input) } : {}),
+              };
+            },
+          ),
+        deadLetter: async (failure) => {
+          log.warn(
+            { record: failure.recordKey, step: failure.failedStep, error: failure.error.message },
+            'record failed',
+          );
+          await this.deadLetters.put({
+            ...failure,
+            tenant: tenant.id,
+            pipeline: plan.id,
+            attempts: 1,
+            runId: run.id,
+          });
+        },
+      });
+      const status = summary.failed > 0 || summary.retryLater ? 'partial' : 'succeeded';
+      await this.runs.finish(run.id, {
+        status,
+        counts: {
+          read: summary.read,
+          processed: summary.processed,
+          skipped: summary.skipped,
+          failed: summary.failed,
+        },
+        ...(summary.retryLater ? { error: { message: summary.retryLater.message, kind: 'transient' } } : {}),
+      });
+      log.info({ ...summary }, 'run finished');
+      return { status, runId: run.id, summary };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await this.runs.finish(run.id, {
+        status: 'failed',
+        counts: { read: 0, processed: 0, skipped: 0, failed: 0 },
+        error: { message },
+      });
+      log.error({ error: message }, 'run failed');
+      throw error;
+    } finally {
+      abort.abort();
+      await this.leases.release(lease);
+    }
+  }
+}

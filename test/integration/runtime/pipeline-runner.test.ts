@@ -1,0 +1,140 @@
+/**
+ * A pipeline run with every piece real except the remote services (fixture connectors): MongoDB
+ * state, run lease, cursor, effects ledger, dead letters, composed by the tsyringe container.
+ */
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DependencyContainer } from 'tsyringe';
+import { createRuntimeContainer } from '../../../runtime/container/create-container.ts';
+import { PipelineRunner } from '../../../runtime/executor/pipeline-runner.ts';
+import { TOKENS } from '../../../runtime/container/tokens.ts';
+import type { DeadLetterStore } from '../../../runtime/dead-letter/dead-letter-store.ts';
+import type { CursorStore, RunStore } from '../../../runtime/store/index.ts';
+import { ConnectorRegistry, loadConnectorPlugin } from '../../../runtime/registry/connector-registry.ts';
+import { remoteCalls } from '../../fixtures/connectors/example-ledger.ts';
+import { FIXTURE_PLUGINS } from '../../helpers/workspace.ts';
+import { useTestDatabase } from '../../helpers/mongo.ts';
+import type { Tenant } from '../../../runtime/tenants/tenant.ts';
+
+const mongo = useTestDatabase(import.meta.filename);
+const pipelineFile = fileURLToPath(new URL('../../fixtures/pipelines/orders-example.yaml', import.meta.url));
+
+function order(id: string, email = `kund${id}@example.se`) {
+  return {
+    id,
+    number: id,
+    status: 'processing',
+    paymentMethod: { id: 'bacs' },
+    customer: { name: `Kund ${id}`, email },
+    billingAddress: { countryCode: 'SE', city: 'Lund' },
+    deliveryAddress: { countryCode: 'SE' },
+    lines: [{ kind: 'item', sku: 'A', quantity: '1', unitPrice: '100.00', taxRate: '25' }],
+    totals: { total: '125.00' },
+  };
+}
+
+const orders = [
+  order('1'),
+  order('2'),
+  order('3', 'not-an-email'),
+  order('4'),
+  { ...order('5'), status: 'pending' },
+];
+const tenant: Tenant = {
+  id: 'acme',
+  name: 'Acme AB',
+  enabled: true,
+  pipelines: [{ file: pipelineFile, enabled: true, everyMs: 300_000 }],
+  toggles: { packs: {}, rules: {} },
+  params: {},
+  connections: {
+    shop: { settings: { orders }, secrets: { token: 'shop-secret-value' } },
+    ledger: { settings: {}, secrets: { token: 'ledger-secret-value' } },
+  },
+};
+
+describe('PipelineRunner on MongoDB', () => {
+  let container: DependencyContainer;
+  beforeAll(async () => {
+    const connectors = new ConnectorRegistry();
+    for (const plugin of FIXTURE_PLUGINS) connectors.register(await loadConnectorPlugin(plugin));
+    container = await createRuntimeContainer({
+      db: mongo.db(),
+      connectors,
+      tenants: [tenant],
+      workerName: 'test-worker',
+    });
+  });
+
+  it('runs every record once, dead-letters the bad one with its step and position, and moves the cursor', async () => {
+    remoteCalls.length = 0;
+    const runner = container.createChildContainer().resolve(PipelineRunner);
+    const outcome = await runner.run('acme', 'orders-example');
+    expect(outcome).toMatchObject({
+      status: 'partial',
+      summary: { read: 5, processed: 3, skipped: 1, failed: 1, pages: 3 },
+    });
+    // bacs → invoice only: customer + invoice per good record, one refused customer for order 3
+    expect(remoteCalls.map((c) => c.operation)).toEqual([
+      'customers.upsert',
+      'invoices.create',
+      'customers.upsert',
+      'invoices.create',
+      'customers.upsert',
+      'customers.upsert',
+      'invoices.create',
+    ]);
+
+    const deadLetters = container.resolve<DeadLetterStore>(TOKENS.DeadLetters);
+    const [dead] = await deadLetters.list({ tenant: 'acme' });
+    expect(dead).toMatchObject({
+      pipeline: 'orders-example',
+      recordKey: 'order:3',
+      failedStep: 'customer',
+      position: { line: 39, col: 5 },
+      error: { kind: 'validation', field: 'Email', code: '2000311' },
+    });
+    const cursor = await container.resolve<CursorStore>(TOKENS.Cursors).get('acme', 'orders-example');
+    expect(String(cursor?.value)).toBe('5');
+    const runs = await container.resolve<RunStore>(TOKENS.Runs).list({ tenant: 'acme' });
+    expect(runs[0]).toMatchObject({
+      status: 'partial',
+      counts: { read: 5, processed: 3, skipped: 1, failed: 1 },
+    });
+  });
+
+  it('a second run reads nothing new; re-reading from the start repeats no write (the ledger answers)', async () => {
+    remoteCalls.length = 0;
+    const runner = container.createChildContainer().resolve(PipelineRunner);
+    expect(await runner.run('acme', 'orders-example')).toMatchObject({ summary: { read: 0 } });
+    await container.resolve<CursorStore>(TOKENS.Cursors).reset('acme', 'orders-example', undefined);
+    const again = await runner.run('acme', 'orders-example');
+    expect(again).toMatchObject({ summary: { read: 5, processed: 3, failed: 1 } });
+    // only the refused customer call is made again (a refused call is recorded as failed, so it may run again)
+    expect(remoteCalls.map((c) => c.operation)).toEqual(['customers.upsert']);
+  });
+
+  it('two runners at once: one runs, the other is told it is taken', async () => {
+    const [a, b] = [
+      container.createChildContainer().resolve(PipelineRunner),
+      container.createChildContainer().resolve(PipelineRunner),
+    ];
+    const outcomes = await Promise.all([a.run('acme', 'orders-example'), b.run('acme', 'orders-example')]);
+    // the cursor is at the end by now: the run that gets the lease reads nothing and succeeds
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['skipped', 'succeeded']);
+  });
+
+  it('never writes a secret into runs, dead letters or the ledger', async () => {
+    const db = mongo.db();
+    const everything = JSON.stringify(
+      await Promise.all(
+        ['koppla_runs', 'koppla_dead_letters', 'koppla_effects', 'koppla_cursors'].map((name) =>
+          db.collection(name).find().toArray(),
+        ),
+      ),
+    );
+    expect(everything.length).toBeGreaterThan(100);
+    expect(everything).not.toContain('shop-secret-value');
+    expect(everything).not.toContain('ledger-secret-value');
+  });
+});
