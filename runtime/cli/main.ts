@@ -5,6 +5,7 @@ import { registerSchemaCommand } from './commands/schema.ts';
 import { registerLintCommand } from './commands/lint.ts';
 import { registerTestCommand } from './commands/test.ts';
 import { registerExplainCommand } from './commands/explain.ts';
+import { registerRunCommand } from './commands/run.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -18,6 +19,7 @@ const program = new Command('koppla')
 registerLintCommand(program);
 registerTestCommand(program);
 registerExplainCommand(program);
+registerRunCommand(program);
 registerSchemaCommand(program);
 
 try {
