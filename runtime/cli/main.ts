@@ -6,6 +6,7 @@ import { registerLintCommand } from './commands/lint.ts';
 import { registerTestCommand } from './commands/test.ts';
 import { registerExplainCommand } from './commands/explain.ts';
 import { registerRunCommand } from './commands/run.ts';
+import { registerServeCommand } from './commands/serve.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -20,6 +21,7 @@ registerLintCommand(program);
 registerTestCommand(program);
 registerExplainCommand(program);
 registerRunCommand(program);
+registerServeCommand(program);
 registerSchemaCommand(program);
 
 try {

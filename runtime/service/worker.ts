@@ -1,0 +1,117 @@
+import type { Db } from 'mongodb';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Agenda } from 'agenda';
+import type { DependencyContainer } from 'tsyringe';
+import { createRuntimeContainer, type RuntimeOptions } from '../container/create-container.ts';
+import { TOKENS } from '../container/tokens.ts';
+import { PipelineRunner } from '../executor/pipeline-runner.ts';
+import { createAgenda } from '../scheduler/create-agenda.ts';
+import { PipelineScheduler } from '../scheduler/pipeline-schedule.ts';
+import type { TenantDirectory } from '../tenants/tenant-directory.ts';
+import type { RuntimeLogger } from '../logging/logger.ts';
+import { RunMetrics } from './run-metrics.ts';
+
+export interface WorkerOptions extends RuntimeOptions {
+  /** HTTP port for health and metrics; 0 picks a free one. */
+  readonly port?: number;
+  readonly host?: string;
+  /** How often Agenda looks for due runs (ms). */
+  readonly processEveryMs?: number;
+}
+
+export interface RunningWorker {
+  readonly url: string;
+  readonly container: DependencyContainer;
+  readonly scheduler: PipelineScheduler;
+  /** Finishes the runs in progress, then stops. */
+  stop(): Promise<void>;
+}
+
+/**
+ * `koppla serve`: schedules every enabled (tenant, pipeline) on Agenda, runs them, and answers
+ * health, readiness and metrics over HTTP. Several workers may share one database: Agenda's
+ * claim-guarded locks spread the runs, and the run lease keeps one runner per tenant and pipeline.
+ */
+export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
+  const container = await createRuntimeContainer(options);
+  const logger = container.resolve<RuntimeLogger>(TOKENS.Logger);
+  const workerName = container.resolve<string>(TOKENS.WorkerName);
+  const agenda = createAgenda({
+    db: options.db,
+    workerName,
+    processEveryMs: options.processEveryMs ?? 5_000,
+  });
+  const scheduler = new PipelineScheduler(agenda, options.db);
+  const metrics = new RunMetrics();
+
+  scheduler.define(async ({ tenant, pipeline, trigger }) => {
+    const runner = container.createChildContainer().resolve(PipelineRunner);
+    const outcome = await runner.run(
+      tenant,
+      pipeline,
+      trigger === 'event' ? 'webhook' : (trigger ?? 'schedule'),
+    );
+    metrics.record(tenant, pipeline, outcome);
+  });
+  await scheduleAll(container, scheduler, logger);
+  await agenda.start();
+
+  const http = await startHttp(options.db, metrics, agenda);
+  const address = await http.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+  logger.info({ url: address, worker: workerName }, 'koppla worker started');
+  let stopping: Promise<void> | undefined;
+  return {
+    url: address,
+    container,
+    scheduler,
+    stop: () =>
+      (stopping ??= (async () => {
+        await http.close();
+        await agenda.drain();
+        await agenda.stop();
+        logger.info({ worker: workerName }, 'koppla worker stopped');
+      })()),
+  };
+}
+
+async function scheduleAll(
+  container: DependencyContainer,
+  scheduler: PipelineScheduler,
+  logger: RuntimeLogger,
+): Promise<void> {
+  const runner = container.resolve(PipelineRunner);
+  for (const tenant of container.resolve<TenantDirectory>(TOKENS.Tenants).all()) {
+    if (!tenant.enabled) continue;
+    for (const entry of tenant.pipelines) {
+      if (!entry.enabled) continue;
+      const { plan } = runner.plan(tenant, entry.file);
+      const everyMs = entry.everyMs ?? plan.trigger.everyMs;
+      if (everyMs === undefined) {
+        logger.warn({ tenant: tenant.id, pipeline: plan.id }, 'no interval: runs only when triggered');
+        continue;
+      }
+      await scheduler.ensureSchedule(tenant.id, plan.id, everyMs);
+    }
+  }
+}
+
+async function startHttp(db: Db, metrics: RunMetrics, agenda: Agenda): Promise<FastifyInstance> {
+  const http = Fastify({ logger: false });
+  http.get('/healthz', async () => ({ status: 'ok' }));
+  http.get('/readyz', async (_request, reply) => {
+    try {
+      await db.command({ ping: 1 });
+      return { status: 'ready' };
+    } catch (error) {
+      return reply.code(503).send({ status: 'unavailable', reason: (error as Error).message });
+    }
+  });
+  http.get('/metrics', async (_request, reply) => {
+    const queued = await agenda.queryJobs({ state: 'queued' }).then(
+      (r) => r.total,
+      () => 0,
+    );
+    return reply.type('text/plain; version=0.0.4').send(metrics.prometheus({ queued }));
+  });
+  return http;
+}
