@@ -1,3 +1,5 @@
+// reflect-metadata first: tsyringe needs it before any decorated class is loaded
+import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { KopplaUserError, formatDiagnostic } from '../../core/diagnostics/index.ts';

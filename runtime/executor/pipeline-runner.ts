@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { inject, injectable } from 'tsyringe';
 import { resolve } from 'node:path';
 import { KopplaUserError } from '../../core/diagnostics/index.ts';
@@ -16,7 +17,8 @@ import { asInvoke } from '../ledger/as-invoke.ts';
 import type { DeadLetterStore } from '../dead-letter/dead-letter-store.ts';
 import { connectorLogger, type RuntimeLogger } from '../logging/logger.ts';
 import { TOKENS } from '../container/tokens.ts';
-import { runPipeline, type RunSummary } from './run-pipeline.ts';
+import { failedRecord, runPipeline, type RunSummary } from './run-pipeline.ts';
+import { executeRecord, StepFailedError, type InvokeOperation } from '../../core/plan/execute-record.ts';
 
 export type RunOutcome =
   | { readonly status: 'skipped'; readonly reason: string }
@@ -77,22 +79,8 @@ export class PipelineRunner {
     );
     if (!lease) return { status: 'skipped', reason: `another worker is running ${plan.id} for ${tenant.id}` };
     const run = await this.runs.start({ tenant: tenant.id, pipeline: plan.id, trigger });
-    const secrets = secretValues(tenant);
-    const log = this.logger.child({ tenant: tenant.id, pipeline: plan.id, run: run.id });
-    const abort = new AbortController();
-    const contextFor = (connection: string): ConnectorContext<object> => {
-      const config = tenant.connections[connection];
-      return {
-        tenantId: tenant.id,
-        settings: { ...(config?.settings ?? {}), ...(config?.secrets ?? {}) },
-        signal: abort.signal,
-        logger: connectorLogger(
-          this.logger,
-          { tenant: tenant.id, pipeline: plan.id, run: run.id, connection },
-          secrets,
-        ),
-      };
-    };
+    const session = this.#session(tenant, plan, run.id);
+    const log = session.log;
     try {
       const stream = this.connectors.get(plan.source.connector).streams[plan.source.stream];
       if (!stream) throw new Error(`connector ${plan.source.connector} has no stream ${plan.source.stream}`);
@@ -100,7 +88,7 @@ export class PipelineRunner {
         plan,
         engines: createStepEngines(plan, packs, tenant.toggles),
         stream,
-        streamContext: contextFor(plan.source.connection),
+        streamContext: session.contextFor(plan.source.connection),
         params: tenant.params,
         tenant: { id: tenant.id, name: tenant.name },
         readCursor: async () => {
@@ -110,22 +98,7 @@ export class PipelineRunner {
         advanceCursor: async (cursor) => {
           await this.cursors.advance(tenant.id, plan.id, cursor, run.id);
         },
-        invokeFor: (recordKey) =>
-          asInvoke(
-            this.ledger,
-            { tenant: tenant.id, pipeline: plan.id, recordKey, runId: run.id, secrets },
-            (step, idempotencyKey) => {
-              const operation = this.connectors.get(step.connector).operations[step.operation];
-              if (!operation)
-                throw new Error(`connector ${step.connector} has no operation ${step.operation}`);
-              const context = { ...contextFor(step.connection), idempotencyKey };
-              const { lookup } = operation;
-              return {
-                run: (input) => operation.run(context, input),
-                ...(lookup ? { lookup: (input: unknown) => lookup.call(operation, context, input) } : {}),
-              };
-            },
-          ),
+        invokeFor: session.invokeFor,
         deadLetter: async (failure) => {
           log.warn(
             { record: failure.recordKey, step: failure.failedStep, error: failure.error.message },
@@ -163,8 +136,95 @@ export class PipelineRunner {
       log.error({ error: message }, 'run failed');
       throw error;
     } finally {
-      abort.abort();
+      session.close();
       await this.leases.release(lease);
     }
+  }
+
+  /**
+   * Runs a dead-lettered record again (after the pipeline, a pack or the data was fixed). Steps that
+   * were committed before are answered by the ledger, so only what failed is sent.
+   */
+  async replay(
+    deadLetterId: string,
+  ): Promise<{ readonly status: 'resolved' | 'failed'; readonly message?: string }> {
+    const dead = await this.deadLetters.get(deadLetterId);
+    if (!dead) throw new Error(`no dead letter ${deadLetterId}`);
+    if (dead.status === 'resolved') return { status: 'resolved' };
+    const tenant = this.tenants.get(dead.tenant);
+    const { plan, packs } = this.plan(tenant, dead.pipeline);
+    const run = await this.runs.start({ tenant: tenant.id, pipeline: plan.id, trigger: 'replay' });
+    const session = this.#session(tenant, plan, run.id);
+    await this.deadLetters.markReplayed(dead.id);
+    const counts = { read: 1, processed: 0, skipped: 0, failed: 0 };
+    try {
+      await executeRecord(
+        plan,
+        { record: dead.record, params: tenant.params, tenant: { id: tenant.id, name: tenant.name } },
+        createStepEngines(plan, packs, tenant.toggles),
+        session.invokeFor(dead.recordKey),
+      );
+      await this.deadLetters.resolve(dead.id, `replayed in run ${run.id}`);
+      await this.runs.finish(run.id, { status: 'succeeded', counts: { ...counts, processed: 1 } });
+      return { status: 'resolved' };
+    } catch (error) {
+      if (!(error instanceof StepFailedError)) throw error;
+      const failure = failedRecord(dead.recordKey, dead.record, error);
+      await this.deadLetters.put({
+        ...failure,
+        tenant: tenant.id,
+        pipeline: plan.id,
+        attempts: 1,
+        runId: run.id,
+      });
+      await this.runs.finish(run.id, {
+        status: 'failed',
+        counts: { ...counts, failed: 1 },
+        error: { message: failure.error.message, kind: failure.error.kind },
+      });
+      return { status: 'failed', message: failure.error.message };
+    } finally {
+      session.close();
+    }
+  }
+
+  /** What every record of one run shares: connector contexts with the tenant's settings, the ledger. */
+  #session(tenant: Tenant, plan: ExecutionPlan, runId: string) {
+    const secrets = secretValues(tenant);
+    const abort = new AbortController();
+    const contextFor = (connection: string): ConnectorContext<object> => {
+      const config = tenant.connections[connection];
+      return {
+        tenantId: tenant.id,
+        settings: { ...(config?.settings ?? {}), ...(config?.secrets ?? {}) },
+        signal: abort.signal,
+        logger: connectorLogger(
+          this.logger,
+          { tenant: tenant.id, pipeline: plan.id, run: runId, connection },
+          secrets,
+        ),
+      };
+    };
+    const invokeFor = (recordKey: string): InvokeOperation =>
+      asInvoke(
+        this.ledger,
+        { tenant: tenant.id, pipeline: plan.id, recordKey, runId, secrets },
+        (step, idempotencyKey) => {
+          const operation = this.connectors.get(step.connector).operations[step.operation];
+          if (!operation) throw new Error(`connector ${step.connector} has no operation ${step.operation}`);
+          const context = { ...contextFor(step.connection), idempotencyKey };
+          const { lookup } = operation;
+          return {
+            run: (input) => operation.run(context, input),
+            ...(lookup ? { lookup: (input: unknown) => lookup.call(operation, context, input) } : {}),
+          };
+        },
+      );
+    return {
+      log: this.logger.child({ tenant: tenant.id, pipeline: plan.id, run: runId }),
+      contextFor,
+      invokeFor,
+      close: () => abort.abort(),
+    };
   }
 }

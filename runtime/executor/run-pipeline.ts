@@ -120,7 +120,8 @@ function recordKeyOf(
   return String(key);
 }
 
-function failedRecord(recordKey: string, record: unknown, error: StepFailedError): FailedRecord {
+/** A step failure as a dead letter records it. */
+export function failedRecord(recordKey: string, record: unknown, error: StepFailedError): FailedRecord {
   const cause = error.cause;
   const connector = isConnectorError(cause) ? cause : undefined;
   return {

@@ -11,7 +11,7 @@ import { TOKENS } from '../../../runtime/container/tokens.ts';
 import type { DeadLetterStore } from '../../../runtime/dead-letter/dead-letter-store.ts';
 import type { CursorStore, RunStore } from '../../../runtime/store/index.ts';
 import { ConnectorRegistry, loadConnectorPlugin } from '../../../runtime/registry/connector-registry.ts';
-import { remoteCalls } from '../../fixtures/connectors/example-ledger.ts';
+import { ledgerBehaviour, remoteCalls } from '../../fixtures/connectors/example-ledger.ts';
 import { FIXTURE_PLUGINS } from '../../helpers/workspace.ts';
 import { useTestDatabase } from '../../helpers/mongo.ts';
 import type { Tenant } from '../../../runtime/tenants/tenant.ts';
@@ -122,6 +122,35 @@ describe('PipelineRunner on MongoDB', () => {
     const outcomes = await Promise.all([a.run('acme', 'orders-example'), b.run('acme', 'orders-example')]);
     // the cursor is at the end by now: the run that gets the lease reads nothing and succeeds
     expect(outcomes.map((o) => o.status).sort()).toEqual(['skipped', 'succeeded']);
+  });
+
+  it('replays a dead letter once its cause is fixed: only the failed steps run, the letter is resolved', async () => {
+    const deadLetters = container.resolve<DeadLetterStore>(TOKENS.DeadLetters);
+    const [dead] = await deadLetters.list({ tenant: 'acme', status: 'open' });
+    const runner = container.createChildContainer().resolve(PipelineRunner);
+    remoteCalls.length = 0;
+    expect(await runner.replay(dead!.id)).toEqual({
+      status: 'failed',
+      message: 'Ogiltig e-postadress: not-an-email',
+    });
+    expect((await deadLetters.get(dead!.id))?.status).toBe('open');
+
+    ledgerBehaviour.rejectEmailsWithoutAt = false; // the ledger side was fixed
+    try {
+      expect(await runner.replay(dead!.id)).toEqual({ status: 'resolved' });
+    } finally {
+      ledgerBehaviour.rejectEmailsWithoutAt = true;
+    }
+    expect(remoteCalls.map((c) => c.operation)).toEqual([
+      'customers.upsert',
+      'customers.upsert',
+      'invoices.create',
+    ]);
+    expect((await deadLetters.get(dead!.id))?.status).toBe('resolved');
+    // a resolved letter replays as a no-op, and nothing is sent again
+    remoteCalls.length = 0;
+    expect(await runner.replay(dead!.id)).toEqual({ status: 'resolved' });
+    expect(remoteCalls).toEqual([]);
   });
 
   it('never writes a secret into runs, dead letters or the ledger', async () => {

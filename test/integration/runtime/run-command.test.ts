@@ -31,6 +31,16 @@ describe('koppla run', () => {
     expect(second.stdout).toMatch(/succeeded: 0 read/);
   });
 
+  it('status lists the runs; replay of a resolved-nothing tenant says so', () => {
+    const uri = `${mongo.uri.replace(/\/$/, '')}/${mongo.name}`;
+    const env = { MONGODB_URI: uri, EXAMPLE_LEDGER_TOKEN: 'tok-123' };
+    const status = koppla(env, 'status', '--tenant', 'example-shop-ab');
+    expect(status.stdout).toMatch(/^example-shop-ab \(Example Shop AB\)$/m);
+    expect(status.stdout).toMatch(/^ {2}run \S+ orders-example succeeded: 2 read, 1 processed, 0 failed$/m);
+    const replay = koppla(env, 'replay', '--all', '--tenant', 'example-shop-ab');
+    expect(replay.stdout).toBe('0 resolved, 0 still failing\n');
+  });
+
   it('says which secret is missing, without a stack trace', () => {
     const result = koppla({ MONGODB_URI: mongo.uri }, 'run', 'orders-example', '--tenant', 'example-shop-ab');
     expect(result.status).toBe(1);
