@@ -4,6 +4,7 @@ import { batchUpdate, listBySku, setStatus } from './operations/index.ts';
 import { sandbox } from './sandbox/index.ts';
 import { credentialsSchema, type WooSettings } from './settings.ts';
 import { ordersStream } from './streams/orders.ts';
+import { wooWebhooks } from './webhooks/definition.ts';
 
 /** WooCommerce (REST API `wc/v3`, WooCommerce 8–10): orders in; order status, stock and product data out. */
 export default defineConnector({
@@ -23,6 +24,7 @@ export default defineConnector({
     'products.listBySku': listBySku,
   },
   sandbox,
+  webhooks: wooWebhooks(),
   async checkConnection(ctx: ConnectorContext<object>) {
     await wooRequest(ctx as ConnectorContext<WooSettings>, {
       path: '/orders',

@@ -2,6 +2,7 @@ import type { ConnectorContext } from './context.ts';
 import { isPlainObject, type JsonSchemaObject } from './json.ts';
 import type { AnyOperationDefinition } from './operation.ts';
 import type { AnyStreamDefinition } from './stream.ts';
+import type { WebhookDefinition } from './webhook.ts';
 
 export interface ConnectorMeta {
   /** Lower-case kebab case, e.g. `woocommerce`; pipelines name it in `connections.*.connector`. */
@@ -51,6 +52,8 @@ export interface ConnectorDefinition {
   readonly streams: Readonly<Record<string, AnyStreamDefinition>>;
   readonly operations: Readonly<Record<string, AnyOperationDefinition>>;
   readonly sandbox?: SandboxDefinition;
+  /** Verifies and reads webhook deliveries, for pipelines triggered by the service's events. */
+  readonly webhooks?: WebhookDefinition;
   /** Proves the settings work (one cheap authenticated request); throws an `AuthError` if not. */
   checkConnection?(ctx: ConnectorContext<object>): Promise<void>;
 }

@@ -48,6 +48,7 @@ export {
   type ConnectorErrorOptions,
 } from './errors.ts';
 export { REDACTED, redact, redactDeep } from './redact.ts';
+export type { WebhookDefinition, WebhookReceipt, WebhookRequest } from './webhook.ts';
 export {
   CONNECTOR_MANIFEST_SCHEMA_ID,
   connectorManifest,

@@ -10,6 +10,7 @@ import { PipelineScheduler } from '../scheduler/pipeline-schedule.ts';
 import type { TenantDirectory } from '../tenants/tenant-directory.ts';
 import type { RuntimeLogger } from '../logging/logger.ts';
 import { RunMetrics } from './run-metrics.ts';
+import { registerWebhookRoute } from './webhook-route.ts';
 
 export interface WorkerOptions extends RuntimeOptions {
   /** HTTP port for health and metrics; 0 picks a free one. */
@@ -57,6 +58,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   await agenda.start();
 
   const http = await startHttp(options.db, metrics, agenda);
+  await registerWebhookRoute(http, container, scheduler);
   const address = await http.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   logger.info({ url: address, worker: workerName }, 'koppla worker started');
   let stopping: Promise<void> | undefined;

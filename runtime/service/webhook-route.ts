@@ -1,0 +1,79 @@
+import type { FastifyInstance } from 'fastify';
+import type { DependencyContainer } from 'tsyringe';
+import { TOKENS } from '../container/tokens.ts';
+import { PipelineRunner } from '../executor/pipeline-runner.ts';
+import type { ConnectorRegistry } from '../registry/connector-registry.ts';
+import type { TenantDirectory } from '../tenants/tenant-directory.ts';
+import type { RuntimeLogger } from '../logging/logger.ts';
+import { connectorLogger } from '../logging/logger.ts';
+import { secretValues } from '../tenants/tenant.ts';
+import type { PipelineScheduler } from '../scheduler/pipeline-schedule.ts';
+
+/**
+ * `POST /webhooks/:tenant/:connection`: the connector verifies the delivery on its raw bytes; a
+ * verified event starts a run of every pipeline of that tenant subscribed to
+ * `<connection>.<event>`. The run reads the source as usual, so duplicated, merged or out-of-order
+ * deliveries change nothing: the cursor and the effects ledger decide what is new. Unverified
+ * deliveries get 401 and start nothing.
+ */
+export async function registerWebhookRoute(
+  http: FastifyInstance,
+  container: DependencyContainer,
+  scheduler: PipelineScheduler,
+): Promise<void> {
+  const tenants = container.resolve<TenantDirectory>(TOKENS.Tenants);
+  const connectors = container.resolve<ConnectorRegistry>(TOKENS.Connectors);
+  const logger = container.resolve<RuntimeLogger>(TOKENS.Logger);
+  const runner = container.resolve(PipelineRunner);
+
+  await http.register(async (scope) => {
+    // signatures are over the exact bytes: no JSON parsing before the connector has verified them
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+    scope.post<{ Params: { tenant: string; connection: string } }>(
+      '/webhooks/:tenant/:connection',
+      async (request, reply) => {
+        const { tenant: tenantId, connection } = request.params;
+        let tenant;
+        try {
+          tenant = tenants.get(tenantId);
+        } catch {
+          return reply.code(404).send({ error: 'unknown tenant' });
+        }
+        const subscribed = tenant.pipelines
+          .filter((p) => p.enabled)
+          .map((p) => runner.plan(tenant, p.file).plan)
+          .filter((plan) => plan.connections[connection] !== undefined);
+        const connectorId = subscribed[0]?.connections[connection]?.connector;
+        const webhooks = connectorId ? connectors.get(connectorId).webhooks : undefined;
+        if (!connectorId || !webhooks)
+          return reply.code(404).send({ error: 'no webhooks for this connection' });
+
+        const config = tenant.connections[connection];
+        const receipt = webhooks.receive(
+          {
+            tenantId,
+            settings: { ...(config?.settings ?? {}), ...(config?.secrets ?? {}) },
+            signal: AbortSignal.timeout(10_000),
+            logger: connectorLogger(logger, { tenant: tenantId, connection }, secretValues(tenant)),
+          },
+          { headers: request.headers, rawBody: (request.body as Buffer | undefined) ?? Buffer.alloc(0) },
+        );
+        if (receipt.kind === 'rejected') {
+          logger.warn({ tenant: tenantId, connection, reason: receipt.reason }, 'webhook refused');
+          return reply.code(receipt.status).send({ error: receipt.reason });
+        }
+        if (receipt.kind === 'ping' || receipt.duplicate) return reply.code(200).send({ status: 'ok' });
+        const topic = `${connection}.${receipt.event}`;
+        const started: string[] = [];
+        for (const plan of subscribed) {
+          if (!plan.trigger.events.includes(topic)) continue;
+          await scheduler.runNow(tenantId, plan.id, 'event');
+          started.push(plan.id);
+        }
+        return reply.code(202).send({ status: 'accepted', runs: started });
+      },
+    );
+  });
+}
