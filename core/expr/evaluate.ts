@@ -1,14 +1,16 @@
-import jsonLogic, { type AdditionalOperation, type RulesLogic } from 'json-logic-js';
-import { ExpressionError } from './errors.ts';
+import { compileExpression, truthy } from './compile.ts';
+import { ExpressionError, type ExpressionProblem } from './errors.ts';
 import { operatorPointers, validateExpression } from './validate.ts';
 // validate.ts imports the registry, so by the time evaluate runs Koppla's operators are in place.
 
+export type Evaluator = (data: Readonly<Record<string, unknown>>) => unknown;
+
 /**
- * Expressions already checked, by identity. Plans are compiled once and deep-frozen, so each
- * expression object is validated on its first evaluation only and later calls go straight to
- * json-logic-js: no re-walk, no clone.
+ * Evaluators of expressions already checked, by identity. Plans are compiled once and
+ * deep-frozen, so each expression object is validated and compiled (compile.ts) on its first
+ * evaluation only; later calls run the compiled closure: no re-walk, no clone, no interpretation.
  */
-const validated = new WeakSet<object>();
+const evaluators = new WeakMap<object, Evaluator>();
 
 /**
  * Evaluates a Koppla JSON-Logic expression against `data`. An expression that fails
@@ -17,21 +19,45 @@ const validated = new WeakSet<object>();
  */
 export function evaluate(expression: unknown, data: Readonly<Record<string, unknown>>): unknown {
   if (expression === null || typeof expression !== 'object') return expression;
-  if (!validated.has(expression)) {
-    const problems = validateExpression(expression);
-    if (problems.length > 0) {
-      const listed = problems
-        .map((p) => `${p.message} (at ${p.pointer === '' ? 'the root' : p.pointer})`)
-        .join('; ');
-      throw new ExpressionError(`invalid expression: ${listed}`, { problems, pointer: problems[0]!.pointer });
+  const known = evaluators.get(expression);
+  return known === undefined ? evaluatorOf(expression)(data) : known(data);
+}
+
+/**
+ * `(data) => evaluate(expression, data)`, prepared once: what a caller that holds on to the
+ * expression (a compiled template) runs. An invalid expression gives a function that throws the
+ * validation error on each call, as evaluate does.
+ */
+export function evaluator(expression: unknown): Evaluator {
+  if (expression === null || typeof expression !== 'object') return () => expression;
+  return evaluators.get(expression) ?? evaluatorOf(expression);
+}
+
+function evaluatorOf(expression: object): Evaluator {
+  const problems = validateExpression(expression);
+  if (problems.length > 0) {
+    // Not remembered: evaluate validates an invalid expression again each time, as it always did.
+    return () => {
+      throw invalid(problems);
+    };
+  }
+  const run = compileExpression(expression);
+  const evaluateCompiled: Evaluator = (data) => {
+    try {
+      return run(data);
+    } catch (error) {
+      throw locate(error, expression);
     }
-    validated.add(expression);
-  }
-  try {
-    return jsonLogic.apply(expression as RulesLogic<AdditionalOperation>, data) as unknown;
-  } catch (error) {
-    throw locate(error, expression);
-  }
+  };
+  evaluators.set(expression, evaluateCompiled);
+  return evaluateCompiled;
+}
+
+function invalid(problems: readonly ExpressionProblem[]): ExpressionError {
+  const listed = problems
+    .map((p) => `${p.message} (at ${p.pointer === '' ? 'the root' : p.pointer})`)
+    .join('; ');
+  return new ExpressionError(`invalid expression: ${listed}`, { problems, pointer: problems[0]!.pointer });
 }
 
 function locate(error: unknown, expression: object): ExpressionError {
@@ -46,5 +72,5 @@ function locate(error: unknown, expression: object): ExpressionError {
 
 /** JSON-Logic truthiness (an empty array is false), for `if` gates and `where` filters. */
 export function isTruthy(value: unknown): boolean {
-  return jsonLogic.truthy(value);
+  return truthy(value);
 }

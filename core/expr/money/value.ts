@@ -20,9 +20,26 @@ export function isMoneyInput(value: unknown): value is string | number {
 
 const MONEY_EXPECTATION = 'must be a decimal string ("123.45") or an integer';
 
+/**
+ * Decimal strings already parsed. A Decimal is immutable, so one instance can stand for every
+ * occurrence of its string: rates, literal arguments and repeated amounts are parsed once.
+ * Bounded, because amounts come from the data.
+ */
+const MAX_PARSED = 10_000;
+const parsed = new Map<string, MoneyValue>();
+
 /** Money in: a decimal string or an integer. A float is refused: it cannot hold 0.1 exactly. */
 export const money: Coerce<MoneyValue> = (value, site) => {
-  if (isMoneyInput(value)) return new Money(value);
+  if (typeof value === 'string') {
+    const known = parsed.get(value);
+    if (known !== undefined) return known;
+    if (DECIMAL_STRING.test(value)) {
+      const amount = new Money(value);
+      if (parsed.size >= MAX_PARSED) parsed.clear();
+      parsed.set(value, amount);
+      return amount;
+    }
+  } else if (Number.isSafeInteger(value)) return new Money(value as number);
   if (typeof value === 'number' && Number.isFinite(value) && !Number.isInteger(value)) {
     throw argumentError(
       site,
@@ -46,8 +63,10 @@ export function nonNegativeMoney(expectation: string): Coerce<MoneyValue> {
  * Money out: a plain decimal string, never exponent notation and never "-0". Without `decimals`
  * the value is as exact as computed ("3.3"); with it, exactly that many places ("3.30").
  */
+const ZERO = new Money(0);
+
 export function formatMoney(value: MoneyValue, decimals?: number): string {
-  const normalized = value.isZero() ? new Money(0) : value;
+  const normalized = value.isZero() ? ZERO : value;
   return decimals === undefined ? normalized.toFixed() : normalized.toFixed(decimals);
 }
 
