@@ -1,6 +1,6 @@
 import type { ExpressionProblem } from './errors.ts';
 import { childPointer } from './pointer.ts';
-import { nearestName } from './suggest.ts';
+import { nearestName } from '../data/nearest-name.ts';
 import { classifyTemplateNode } from './template-node.ts';
 import { validateExpression } from './validate.ts';
 import { collectVarPaths, type VarReference } from './var-paths.ts';

@@ -1,7 +1,7 @@
 import { ExpressionError, type ExpressionProblem } from './errors.ts';
 import type { OperatorSpec } from './operator-spec.ts';
 import { OPERATORS, customOperator, describeOperator, disallowedBuiltin } from './registry.ts';
-import { nearestName } from './suggest.ts';
+import { nearestName } from '../data/nearest-name.ts';
 import { argumentPointer, isConstant, walkExpression, type OperatorNode } from './walk.ts';
 
 /**

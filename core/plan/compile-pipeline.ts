@@ -5,7 +5,7 @@ import { SCHEMA_IDS, validatorFor } from '../validate/schema-registry.ts';
 import { lintPipeline, type ConnectorNames, type PackNames } from '../validate/lint/index.ts';
 import { expressions } from '../validate/lint/expressions.ts';
 import { expressionSites } from '../validate/lint/expression-sites.ts';
-import { deepFreeze } from './deep-freeze.ts';
+import { deepFreeze } from '../data/deep-freeze.ts';
 import type { ExecutionPlan, PlanStep } from './execution-plan.ts';
 import { isBuiltinStep, splitUses, type PipelineDocument } from './pipeline-document.ts';
 

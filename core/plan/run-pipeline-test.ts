@@ -1,4 +1,4 @@
-import { partialMismatches } from '../testing/partial-match.ts';
+import { partialMatch } from '../data/partial-match.ts';
 import type { ExecutionPlan, OperationPlanStep } from './execution-plan.ts';
 import { executeRecord, StepFailedError, type RecordOutcome, type StepEngines } from './execute-record.ts';
 
@@ -50,6 +50,10 @@ export interface PipelineTestResult {
   readonly failures: readonly string[];
   readonly calls: readonly OperationCall[];
   readonly outcome: RecordOutcome | undefined;
+}
+
+function mismatches(expected: unknown, actual: unknown, at: string): string[] {
+  return partialMatch(expected, actual, '', at).map((m) => `${m.path}: ${m.message}`);
 }
 
 /** Runs one test case: the plan for its record, operations mocked, then every expectation checked. */
@@ -110,16 +114,16 @@ export async function runPipelineTestCase(
       if (call.uses && actual.uses !== call.uses)
         failures.push(`call ${i + 1}: expected ${call.uses}, got ${actual.uses}`);
       if (call.input !== undefined)
-        failures.push(...partialMismatches(actual.input, call.input, `calls/${i}/input`));
+        failures.push(...mismatches(call.input, actual.input, `calls[${i}].input`));
     }
   }
   for (const step of expected.notCalled ?? []) {
     if (calls.some((c) => c.step === step)) failures.push(`step "${step}" was called but must not be`);
   }
   if (expected.decisions !== undefined)
-    failures.push(...partialMismatches(outcome?.decisions, expected.decisions, 'decisions'));
+    failures.push(...mismatches(expected.decisions, outcome?.decisions, 'decisions'));
   for (const entry of expected.trace ?? []) {
-    const found = (outcome?.trace ?? []).some((t) => partialMismatches(t, entry).length === 0);
+    const found = (outcome?.trace ?? []).some((t) => partialMatch(entry, t).length === 0);
     if (!found) failures.push(`no trace entry matches ${JSON.stringify(entry)}`);
   }
   return { name: testCase.name, passed: failures.length === 0, failures, calls, outcome };

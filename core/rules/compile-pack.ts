@@ -2,7 +2,7 @@ import { hasErrors, type Diagnostic, type SourcePosition } from '../diagnostics/
 import type { YamlSource } from '../config/index.ts';
 import { lintRulePack } from './checks/index.ts';
 import { inlineConditions, replaceConditions } from './conditions.ts';
-import { deepFreeze } from './freeze.ts';
+import { deepFreeze } from '../data/deep-freeze.ts';
 import { compileParamsSchema, NO_PARAMS_SCHEMA, rememberParamsValidator } from './params.ts';
 import { rulePackSchemaDiagnostics } from './schema-check.ts';
 import type { CompiledRule, CompiledRulePack, RulePackDocument } from './types.ts';

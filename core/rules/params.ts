@@ -3,7 +3,7 @@ import addFormatsModule from 'ajv-formats';
 import { KopplaUserError, type Diagnostic } from '../diagnostics/index.ts';
 import { joinPointer, parsePointer } from '../config/index.ts';
 import { didYouMean } from '../validate/did-you-mean.ts';
-import { deepFreeze } from './freeze.ts';
+import { deepFreeze } from '../data/deep-freeze.ts';
 import type { CompiledRulePack } from './types.ts';
 
 // ajv-formats is CommonJS: under ESM its function is the `default` of the imported module

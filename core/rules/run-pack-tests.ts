@@ -2,7 +2,7 @@ import { formatPosition, KopplaUserError } from '../diagnostics/index.ts';
 import { joinPointer, type YamlSource } from '../config/index.ts';
 import { schemaDiagnostics } from '../validate/schema-diagnostics.ts';
 import { evaluatePacks, RuleEvaluationError } from './evaluate-packs.ts';
-import { partialMatch } from './partial-match.ts';
+import { partialMatch } from '../data/partial-match.ts';
 import { RULE_SCHEMA_IDS, ruleSchemaValidator } from './schemas.ts';
 import type { CompiledRulePack, RuleToggles, TraceEntry } from './types.ts';
 

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { executeRecord } from '../../core/plan/execute-record.ts';
 import { createStepEngines } from '../../core/plan/step-engines.ts';
-import { deepFreeze } from '../../core/plan/deep-freeze.ts';
+import { deepFreeze } from '../../core/data/deep-freeze.ts';
 import { formatDiagnostic } from '../../core/diagnostics/index.ts';
 import { ConnectorRegistry, loadConnectorPlugin } from '../../runtime/registry/connector-registry.ts';
 import { Workspace } from '../../runtime/project/workspace.ts';
