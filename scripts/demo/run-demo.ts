@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { Decimal } from 'decimal.js';
 import { MongoClient } from 'mongodb';
 import { KopplaUserError, formatDiagnostic } from '../../core/diagnostics/index.ts';
 import { provisionMongo } from '../mongo/provision.ts';
@@ -32,7 +33,10 @@ import type { Tenant } from '../../runtime/tenants/tenant.ts';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 const json = <T>(path: string): T => JSON.parse(readFileSync(here(path), 'utf8')) as T;
-const say = (text = ''): void => void process.stdout.write(`${text}\n`);
+let say = (text = ''): void => void process.stdout.write(`${text}\n`);
+/** Fortnox answers amounts as JSON numbers; shown here as exact two-decimal strings. */
+const kr = (value: unknown): string =>
+  value === undefined || value === null ? '' : new Decimal(String(value)).toFixed(2);
 
 export interface DemoResult {
   readonly first: RunOutcome;
@@ -47,7 +51,10 @@ process.env.KOPPLA_LOG_LEVEL ??= 'warn';
 
 export async function runDemo(
   pipelineFile = here('../../pipelines/orders-to-fortnox.yaml'),
+  options: { readonly print?: (line: string) => void } = {},
 ): Promise<DemoResult> {
+  const { print } = options;
+  if (print) say = (text = '') => print(text);
   say('Koppla demo: WooCommerce → Fortnox, on sandboxes that behave like the real services\n');
   const mongo = await provisionMongo();
   const shop = await startWooSandbox({ seed: json('./seed/woocommerce-store.json') });
@@ -157,7 +164,7 @@ function printFortnox(records: Records): void {
     say(`  ${documents.length} ${kind}:`);
     for (const d of documents) {
       say(
-        `    ${kind === 'orders' ? 'order' : 'invoice'} ${d.DocumentNumber} for shop order ${d.YourOrderNumber}, customer ${d.CustomerNumber}, total ${d.Total} ${d.Currency ?? ''}`,
+        `    ${kind === 'orders' ? 'order' : 'invoice'} ${d.DocumentNumber} for shop order ${d.YourOrderNumber}, customer ${d.CustomerNumber}, total ${kr(d.Total)} ${d.Currency ?? ''}`,
       );
       for (const row of (d[rowsKey] as Record<string, unknown>[] | undefined) ?? []) {
         say(
@@ -165,7 +172,7 @@ function printFortnox(records: Records): void {
             .slice(0, 28)
             .padEnd(
               28,
-            )} ${String(row.DeliveredQuantity ?? row.OrderedQuantity ?? '').padStart(3)} × ${String(row.Price).padStart(8)}  VAT ${String(row.VAT).padStart(2)} %  account ${row.AccountNumber}`,
+            )} ${String(row.DeliveredQuantity ?? row.OrderedQuantity ?? '').padStart(3)} × ${kr(row.Price).padStart(8)}  VAT ${String(row.VAT).padStart(2)} %  account ${row.AccountNumber}`,
         );
       }
     }
