@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadConnectorPlugin } from '../registry/connector-registry.ts';
+import { loadConnectorPlugin, type ConnectorRegistry } from '../registry/connector-registry.ts';
 import { registryWithBuiltins } from '../registry/builtin-connectors.ts';
 import { Workspace } from '../project/workspace.ts';
 
@@ -16,8 +16,11 @@ export function withPluginOption(command: Command): Command {
   );
 }
 
-export async function openWorkspace(options: WorkspaceOptions): Promise<Workspace> {
-  const registry = registryWithBuiltins();
-  for (const specifier of options.plugin ?? []) registry.register(await loadConnectorPlugin(specifier));
-  return new Workspace(registry);
+/** The built-in connectors (or `base`) plus the `--plugin` ones. */
+export async function openWorkspace(
+  options: WorkspaceOptions,
+  base: ConnectorRegistry = registryWithBuiltins(),
+): Promise<Workspace> {
+  for (const specifier of options.plugin ?? []) base.register(await loadConnectorPlugin(specifier));
+  return new Workspace(base);
 }

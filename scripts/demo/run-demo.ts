@@ -28,7 +28,9 @@ import { PipelineRunner, type RunOutcome } from '../../runtime/executor/pipeline
 import { TOKENS } from '../../runtime/container/tokens.ts';
 import type { DeadLetterStore } from '../../runtime/dead-letter/dead-letter-store.ts';
 import type { CursorStore } from '../../runtime/store/index.ts';
-import { registryWithBuiltins } from '../../runtime/registry/builtin-connectors.ts';
+import { serviceConnectors } from '../../runtime/registry/builtin-connectors.ts';
+import { SecretBox } from '../../runtime/secrets/secret-box.ts';
+import { randomBytes } from 'node:crypto';
 import type { Tenant } from '../../runtime/tenants/tenant.ts';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
@@ -84,9 +86,14 @@ export async function runDemo(
         },
       },
     };
+    const db = client.db('koppla_demo');
+    // the demo's database lives only as long as the demo, so a key made for this run is enough
+    const box = process.env.KOPPLA_MASTER_KEY
+      ? SecretBox.fromEnv()
+      : new SecretBox([{ id: 'demo', key: randomBytes(32) }]);
     const container = await createRuntimeContainer({
-      db: client.db('koppla_demo'),
-      connectors: registryWithBuiltins(),
+      db,
+      connectors: serviceConnectors(db, box, 'demo'),
       tenants: [tenant],
       workerName: 'demo',
     });

@@ -3,6 +3,9 @@ import { MongoClient } from 'mongodb';
 import { startWorker } from '../../service/worker.ts';
 import { loadTenantsFile } from '../../tenants/load-tenants-file.ts';
 import { openWorkspace, withPluginOption, type WorkspaceOptions } from '../workspace-options.ts';
+import { hostname } from 'node:os';
+import { SecretBox } from '../../secrets/secret-box.ts';
+import { serviceConnectors } from '../../registry/builtin-connectors.ts';
 
 interface ServeOptions extends WorkspaceOptions {
   config: string;
@@ -25,12 +28,16 @@ export function registerServeCommand(program: Command): void {
     if (!uri)
       throw new Error("set MONGODB_URI to the MongoDB that keeps Koppla's state (npm run db starts one)");
     const tenants = loadTenantsFile(options.config);
-    const { connectors } = await openWorkspace(options);
+    const box = SecretBox.fromEnv();
     const client = await MongoClient.connect(uri, { serverSelectionTimeoutMS: 5_000 });
+    const db = client.db();
+    const workerName = `${hostname()}:${process.pid}`;
+    const { connectors } = await openWorkspace(options, serviceConnectors(db, box, workerName));
     const worker = await startWorker({
-      db: client.db(),
+      db,
       connectors,
       tenants,
+      workerName,
       port: Number(options.port),
       host: options.host,
     });
