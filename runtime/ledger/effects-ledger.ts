@@ -110,13 +110,10 @@ export interface EffectsLedgerOptions {
   readonly now?: Clock;
 }
 
-// Connector error kinds that mean the remote system refused the call, so it did nothing.
-const REFUSED_KINDS: ReadonlySet<ConnectorErrorKind> = new Set([
-  'validation',
-  'auth',
-  'not_found',
-  'rate_limited',
-]);
+// Connector error kinds that prove the remote system did nothing. Only a validation refusal does:
+// an auth, not-found or rate-limit error may come from a read that followed a write which went
+// through (Fortnox's createinvoice is a PUT then a GET), so after those the next attempt looks up.
+const REFUSED_KINDS: ReadonlySet<ConnectorErrorKind> = new Set(['validation']);
 const NEVER_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 // A few rounds cover the races between reading the state and inserting a claim.
 const MAX_CLAIM_ROUNDS = 5;
@@ -135,8 +132,9 @@ const MAX_CLAIM_ROUNDS = 5;
  * - newest attempt claimed but stale (its worker may have crashed after the remote call), or failed
  *   without knowing whether the remote system acted → claim the next attempt, `lookup` first and
  *   commit what it finds, else run;
- * - newest attempt failed with the remote system refusing (validation, auth…) → claim the next
+ * - every earlier attempt failed with the remote system refusing it (validation) → claim the next
  *   attempt and run: a replay after a fix runs again.
+ * - any earlier attempt may have reached the remote system → the next attempt looks up first.
  */
 export class EffectsLedger {
   private readonly collection: Collection<EffectDocument>;
@@ -161,15 +159,16 @@ export class EffectsLedger {
         return outcome<T>(committed, 'ledger', committed.inputHash !== inputHash);
       }
       const latest = attempts[0];
-      let lookupFirst = false;
-      if (latest?.state === 'claimed') {
-        if (this.now() - latest.claimedAt.getTime() < this.claimTimeoutMs) {
-          throw new InFlightError(key, latest.attempt, latest.claimedAt);
-        }
-        lookupFirst = true;
-      } else if (latest?.state === 'failed') {
-        lookupFirst = !latest.error?.outcomeKnown;
+      if (latest?.state === 'claimed' && this.now() - latest.claimedAt.getTime() < this.claimTimeoutMs) {
+        throw new InFlightError(key, latest.attempt, latest.claimedAt);
       }
+      // any earlier attempt that may have reached the remote side — a stale claim, or a failure of
+      // unknown outcome, however many attempts ago — means: look up before writing again. Judging
+      // only the newest attempt would let a failed lookup hide an earlier write that went through.
+      const lookupFirst = attempts.some(
+        (attempt) =>
+          attempt.state === 'claimed' || (attempt.state === 'failed' && !attempt.error?.outcomeKnown),
+      );
       const claim = this.newAttempt(effect, key, (latest?.attempt ?? 0) + 1, inputHash, options.runId);
       if (!(await insertIfAbsent(() => this.collection.insertOne(claim)))) continue;
       return this.execute(claim, lookupFirst, options);

@@ -410,3 +410,39 @@ describe('asInvoke', () => {
     expect(attempt).toMatchObject({ operation: 'ledger.invoices.create', runId: 'run-1', remoteId: '1000' });
   });
 });
+
+describe('EffectsLedger: a failed lookup does not hide an earlier write (review finding)', () => {
+  it('write timed out (it went through), lookup then rate-limited: the third attempt looks up and finds it', async () => {
+    const ledger = new EffectsLedger(mongo.db(), { claimTimeoutMs: CLAIM_TIMEOUT });
+    const fortnox = fakeFortnox();
+    const effect = invoiceEffect();
+    // attempt 1: the invoice is created, but the answer is lost
+    await expect(
+      ledger.perform(effect, {
+        run: async () => {
+          await fortnox.create(effect.input);
+          throw new TransientError('socket hang up');
+        },
+        lookup: () => fortnox.lookup(effect.input),
+      }),
+    ).rejects.toThrow('socket hang up');
+    // attempt 2: the lookup itself is refused by the rate limit
+    const { RateLimitedError } = await import('../../../core/plugin-api/index.ts');
+    await expect(
+      ledger.perform(effect, {
+        run: () => fortnox.create(effect.input),
+        lookup: async () => {
+          throw new RateLimitedError('429 Too Many Requests');
+        },
+      }),
+    ).rejects.toThrow('429');
+    // attempt 3 must look up again, not post a second invoice
+    const third = await ledger.perform(effect, {
+      run: () => fortnox.create(effect.input),
+      lookup: () => fortnox.lookup(effect.input),
+    });
+    expect(third.source).toBe('lookup');
+    expect(fortnox.invoices.size).toBe(1);
+    expect(fortnox.calls.run).toBe(1);
+  });
+});
