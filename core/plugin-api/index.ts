@@ -17,6 +17,7 @@ export {
   defineStream,
   type AnyStreamDefinition,
   type StreamDefinition,
+  type RejectedRecord,
   type StreamPage,
   type StreamReadParams,
 } from './stream.ts';

@@ -14,8 +14,27 @@ export interface StreamReadParams {
   readonly pageSize?: number;
 }
 
+/**
+ * A source item the connector could not turn into a record (e.g. an order whose lines do not add
+ * up to its total). The runtime dead-letters it and goes on with the rest: one bad item must not
+ * stop a pipeline.
+ */
+export interface RejectedRecord {
+  /** What identifies it in the source, e.g. `order:1042`. */
+  readonly key: string;
+  /** The item as the service sent it. */
+  readonly raw: unknown;
+  readonly error: {
+    readonly message: string;
+    readonly kind: string;
+    readonly field?: string;
+    readonly code?: string;
+  };
+}
+
 export interface StreamPage<R> {
   readonly records: readonly R[];
+  readonly rejected?: readonly RejectedRecord[];
   /** Pass this back as `StreamReadParams.cursor` to continue after this page. */
   readonly cursor: string;
 }

@@ -68,14 +68,39 @@ export async function runPipeline(ports: PipelineRunPorts): Promise<RunSummary> 
   });
   for await (const page of pages) {
     summary.pages++;
+    for (const rejected of page.rejected ?? []) {
+      summary.read++;
+      summary.failed++;
+      await ports.deadLetter(sourceFailure(plan, rejected.key, rejected.raw, 'source', rejected.error));
+    }
     for (const record of page.records) {
       summary.read++;
       const data = { record, params: ports.params ?? {}, tenant: ports.tenant ?? {} };
-      if (plan.source.where !== undefined && !engines.isTruthy(engines.evaluate(plan.source.where, data))) {
-        summary.skipped++;
+      let recordKey: string;
+      try {
+        if (plan.source.where !== undefined && !engines.isTruthy(engines.evaluate(plan.source.where, data))) {
+          summary.skipped++;
+          continue;
+        }
+        recordKey = recordKeyOf(plan, engines, data);
+      } catch (error) {
+        // a record the pipeline cannot even classify is this record's failure, not the run's
+        summary.failed++;
+        const id = (record as { id?: unknown } | null)?.id;
+        await ports.deadLetter(
+          sourceFailure(
+            plan,
+            `unkeyed:${String(id ?? summary.read)}`,
+            record,
+            'source.where / idempotency.key',
+            {
+              message: error instanceof Error ? error.message : String(error),
+              kind: error instanceof Error ? error.name : 'error',
+            },
+          ),
+        );
         continue;
       }
-      const recordKey = recordKeyOf(plan, engines, data);
       try {
         await executeRecord(
           plan,
@@ -97,6 +122,16 @@ export async function runPipeline(ports: PipelineRunPorts): Promise<RunSummary> 
     if (page.cursor) await ports.advanceCursor(page.cursor);
   }
   return summary;
+}
+
+function sourceFailure(
+  plan: ExecutionPlan,
+  recordKey: string,
+  record: unknown,
+  failedStep: string,
+  error: FailedRecord['error'],
+): FailedRecord {
+  return { recordKey, record, failedStep, position: plan.source.position, error, trace: [] };
 }
 
 function isRetryable(plan: ExecutionPlan, cause: unknown): boolean {

@@ -1,6 +1,8 @@
 import { MODEL_SCHEMA_IDS, type SalesOrder } from '../../../core/model/index.ts';
 import {
   defineStream,
+  toConnectorError,
+  type RejectedRecord,
   type StreamContext,
   type StreamPage,
   type StreamReadParams,
@@ -74,6 +76,18 @@ const isAfter = (order: SalesOrder, cursor: Cursor | undefined) =>
   Date.parse(order.modifiedAt) > Date.parse(cursor.modifiedAt) ||
   (Date.parse(order.modifiedAt) === Date.parse(cursor.modifiedAt) && !cursor.ids.includes(order.id));
 
+/** `isAfter` for an order that could not be normalized: by its raw GMT modification time. */
+const isAfterRaw = (order: WcOrder, cursor: Cursor | undefined) => {
+  if (!cursor) return true;
+  const modified = Date.parse(`${order.date_modified_gmt ?? ''}Z`);
+  const since = Date.parse(cursor.modifiedAt);
+  return (
+    Number.isNaN(modified) ||
+    modified > since ||
+    (modified === since && !cursor.ids.includes(String(order.id)))
+  );
+};
+
 /**
  * Orders changed since the cursor, oldest change first. Keyset paging: every request asks for
  * `modified_after` = the last change seen (minus a second), `orderby=modified&order=asc`, page 1, so
@@ -110,17 +124,38 @@ export async function* readOrders(
     });
     const raw = Array.isArray(response.body) ? response.body : [];
     const totalPages = Number(response.headers.get('x-wp-totalpages') ?? '1');
+    const rejected: RejectedRecord[] = [];
     const fresh = raw
       .filter((order) => order.status !== 'checkout-draft')
-      .map((order) =>
-        normalizeCheckedOrder(order, {
-          source,
-          decimals: ctx.settings.currencyDecimals ?? 2,
-          ...(ctx.settings.vatNumberMetaKeys
-            ? { metaKeys: { vatNumber: ctx.settings.vatNumberMetaKeys } }
-            : {}),
-        }),
-      )
+      .flatMap((order) => {
+        try {
+          return [
+            normalizeCheckedOrder(order, {
+              source,
+              decimals: ctx.settings.currencyDecimals ?? 2,
+              ...(ctx.settings.vatNumberMetaKeys
+                ? { metaKeys: { vatNumber: ctx.settings.vatNumberMetaKeys } }
+                : {}),
+            }),
+          ];
+        } catch (error) {
+          // one order that cannot be read (its lines do not add up) is the runtime's dead letter,
+          // not a wall that stops every later order
+          if (!isAfterRaw(order, cursor)) return [];
+          const e = toConnectorError(error);
+          rejected.push({
+            key: `order:${order.id}`,
+            raw: order,
+            error: {
+              message: e.message,
+              kind: e.kind,
+              ...(e.code ? { code: e.code } : {}),
+              ...(e.field ? { field: e.field } : {}),
+            },
+          });
+          return [];
+        }
+      })
       .filter((order) => isAfter(order, cursor));
     const lastRaw = raw.at(-1);
     if (lastRaw?.date_modified_gmt) {
@@ -134,10 +169,15 @@ export async function* readOrders(
       };
     }
     const done = raw.length < perPage || totalPages <= page;
-    if (fresh.length > 0 || done) yield { records: fresh, cursor: cursor ? JSON.stringify(cursor) : '' };
+    if (fresh.length > 0 || rejected.length > 0 || done)
+      yield {
+        records: fresh,
+        ...(rejected.length > 0 ? { rejected } : {}),
+        cursor: cursor ? JSON.stringify(cursor) : '',
+      };
     if (done) return;
     // A whole page in one second gave nothing new: step to the next page of the same window.
-    if (fresh.length === 0) page += 1;
+    if (fresh.length === 0 && rejected.length === 0) page += 1;
   }
 }
 

@@ -143,6 +143,17 @@ describe('woocommerce connector against the sandbox', () => {
     expect(next.map((o) => [o.id, o.status])).toEqual([['5003', 'completed']]);
   });
 
+  it('an order whose lines do not add up is rejected on its own; the orders around it are read', async () => {
+    const orders = manyOrders(3);
+    orders[1] = { ...orders[1]!, total: '999.99' };
+    await reset({ orders });
+    const pages = await readAll(target.settings);
+    expect(pages.flatMap((p) => p.records).map((o) => o.id)).toEqual(['5000', '5002']);
+    const rejected = pages.flatMap((p) => p.rejected ?? []);
+    expect(rejected.map((r) => [r.key, r.error.kind])).toEqual([['order:5001', 'validation']]);
+    expect(rejected[0]?.error.message).toMatch(/999\.99/);
+  });
+
   it('reads only orders modified after `since` (modified_after, UTC)', async () => {
     await reset({ orders: manyOrders(30) });
     const orders = (await readAll(target.settings, { since: '2026-11-28T00:19:30Z' })).flatMap(

@@ -131,4 +131,32 @@ describe('runPipeline', async () => {
     expect(stream.startedAt).toEqual([undefined, '1']);
     expect(h.cursor()).toBe('2');
   });
+
+  it('dead-letters what the source could not read, and goes on with the rest of the page', async () => {
+    const broken = { ...order('2', 'processing'), status: { not: 'a string' } }; // filtered out by where
+    const stream = defineStream<unknown, object>({
+      description: 'orders with a rejected one',
+      recordSchema: { type: 'object' },
+      cursorField: 'modifiedAt',
+      async *read() {
+        yield {
+          records: [order('1', 'processing'), broken, order('3', 'processing')],
+          rejected: [
+            {
+              key: 'order:9',
+              raw: { id: 9 },
+              error: { message: 'lines do not add up to the total', kind: 'validation' },
+            },
+          ],
+          cursor: '1',
+        };
+      },
+    });
+    const h = harness(stream, () => undefined);
+    const summary = await runPipeline(h.ports);
+    expect(summary).toEqual({ read: 4, processed: 2, skipped: 1, failed: 1, pages: 1 });
+    expect(h.deadLetters.map((d) => [d.recordKey, d.failedStep])).toContainEqual(['order:9', 'source']);
+    expect(h.calls.filter((c) => c.endsWith(':customer'))).toEqual(['order:1:customer', 'order:3:customer']);
+    expect(h.cursor()).toBe('1');
+  });
 });

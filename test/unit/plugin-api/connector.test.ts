@@ -1,3 +1,4 @@
+import type { StreamPage } from '../../../core/plugin-api/index.ts';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { Customer } from '../../../core/model/index.ts';
 import {
@@ -48,7 +49,7 @@ describe('defineConnector', () => {
     expectTypeOf(create.run).returns.resolves.toEqualTypeOf<FakebooksCustomer>();
     expectTypeOf(fakebooks.operations.ping.run).parameter(1).toEqualTypeOf<{ message: string }>();
     expectTypeOf(fakebooks.streams.customers.read).returns.toEqualTypeOf<
-      AsyncIterable<{ readonly records: readonly Customer[]; readonly cursor: string }>
+      AsyncIterable<StreamPage<Customer>>
     >();
     expectTypeOf(fakebooks).toExtend<ConnectorDefinition>();
 
