@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { KopplaUserError } from '../../core/diagnostics/index.ts';
 import { createStepEngines } from '../../core/plan/step-engines.ts';
 import type { ExecutionPlan } from '../../core/plan/execution-plan.ts';
-import type { ConnectorContext } from '../../core/plugin-api/index.ts';
+import { redact, type ConnectorContext } from '../../core/plugin-api/index.ts';
 import type { ConnectorRegistry } from '../registry/connector-registry.ts';
 import type { Workspace } from '../project/workspace.ts';
 import type { TenantDirectory } from '../tenants/tenant-directory.ts';
@@ -71,6 +71,7 @@ export class PipelineRunner {
 
   async run(tenantId: string, pipeline: string, trigger: RunTrigger = 'manual'): Promise<RunOutcome> {
     const tenant = this.tenants.get(tenantId);
+    if (!tenant.enabled) return { status: 'skipped', reason: `tenant ${tenant.id} is disabled` };
     const { plan, packs } = this.plan(tenant, pipeline);
     const lease = await this.leases.tryAcquire(
       runLeaseScope(tenant.id, plan.id),
@@ -78,9 +79,22 @@ export class PipelineRunner {
       RUN_LEASE_MS,
     );
     if (!lease) return { status: 'skipped', reason: `another worker is running ${plan.id} for ${tenant.id}` };
+    try {
+      return await this.#leasedRun(tenant, plan, packs, trigger);
+    } finally {
+      await this.leases.release(lease);
+    }
+  }
+
+  async #leasedRun(
+    tenant: Tenant,
+    plan: ExecutionPlan,
+    packs: ReturnType<PipelineRunner['plan']>['packs'],
+    trigger: RunTrigger,
+  ): Promise<RunOutcome> {
     const run = await this.runs.start({ tenant: tenant.id, pipeline: plan.id, trigger });
     const session = this.#session(tenant, plan, run.id);
-    const log = session.log;
+    const { log, scrub } = session;
     try {
       const stream = this.connectors.get(plan.source.connector).streams[plan.source.stream];
       if (!stream) throw new Error(`connector ${plan.source.connector} has no stream ${plan.source.stream}`);
@@ -101,7 +115,7 @@ export class PipelineRunner {
         invokeFor: session.invokeFor,
         deadLetter: async (failure) => {
           log.warn(
-            { record: failure.recordKey, step: failure.failedStep, error: failure.error.message },
+            { record: failure.recordKey, step: failure.failedStep, error: scrub(failure.error.message) },
             'record failed',
           );
           await this.deadLetters.put({
@@ -113,6 +127,7 @@ export class PipelineRunner {
           });
         },
       });
+      if (summary.retryLater) summary.retryLater.message = scrub(summary.retryLater.message);
       const status = summary.failed > 0 || summary.retryLater ? 'partial' : 'succeeded';
       await this.runs.finish(run.id, {
         status,
@@ -127,17 +142,18 @@ export class PipelineRunner {
       log.info({ ...summary }, 'run finished');
       return { status, runId: run.id, summary };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = scrub(error instanceof Error ? error.message : String(error));
       await this.runs.finish(run.id, {
         status: 'failed',
         counts: { read: 0, processed: 0, skipped: 0, failed: 0 },
         error: { message },
       });
       log.error({ error: message }, 'run failed');
+      // the error goes on to a CLI or a job log: without the tenant's secrets
+      if (error instanceof Error) error.message = message;
       throw error;
     } finally {
       session.close();
-      await this.leases.release(lease);
     }
   }
 
@@ -152,6 +168,7 @@ export class PipelineRunner {
     if (!dead) throw new Error(`no dead letter ${deadLetterId}`);
     if (dead.status === 'resolved') return { status: 'resolved' };
     const tenant = this.tenants.get(dead.tenant);
+    if (!tenant.enabled) throw new Error(`tenant ${tenant.id} is disabled; enable it to replay its records`);
     const { plan, packs } = this.plan(tenant, dead.pipeline);
     const run = await this.runs.start({ tenant: tenant.id, pipeline: plan.id, trigger: 'replay' });
     const session = this.#session(tenant, plan, run.id);
@@ -180,9 +197,9 @@ export class PipelineRunner {
       await this.runs.finish(run.id, {
         status: 'failed',
         counts: { ...counts, failed: 1 },
-        error: { message: failure.error.message, kind: failure.error.kind },
+        error: { message: session.scrub(failure.error.message), kind: failure.error.kind },
       });
-      return { status: 'failed', message: failure.error.message };
+      return { status: 'failed', message: session.scrub(failure.error.message) };
     } finally {
       session.close();
     }
@@ -222,6 +239,8 @@ export class PipelineRunner {
       );
     return {
       log: this.logger.child({ tenant: tenant.id, pipeline: plan.id, run: runId }),
+      /** Every text that leaves the runner (logs, run documents, errors) passes here. */
+      scrub: (text: string) => redact(text, secrets),
       contextFor,
       invokeFor,
       close: () => abort.abort(),

@@ -47,8 +47,7 @@ export async function registerWebhookRoute(
           .filter((plan) => plan.connections[connection] !== undefined);
         const connectorId = subscribed[0]?.connections[connection]?.connector;
         const webhooks = connectorId ? connectors.get(connectorId).webhooks : undefined;
-        if (!connectorId || !webhooks)
-          return reply.code(404).send({ error: 'no webhooks for this connection' });
+        if (!connectorId || !webhooks) return reply.code(404).send({ error: 'not found' });
 
         const config = tenant.connections[connection];
         const receipt = webhooks.receive(

@@ -83,10 +83,13 @@ async function scheduleAll(
 ): Promise<void> {
   const runner = container.resolve(PipelineRunner);
   for (const tenant of container.resolve<TenantDirectory>(TOKENS.Tenants).all()) {
-    if (!tenant.enabled) continue;
     for (const entry of tenant.pipelines) {
-      if (!entry.enabled) continue;
-      const { plan } = runner.plan(tenant, entry.file);
+      const { plan } = runner.plan({ ...tenant, pipelines: [{ ...entry, enabled: true }] }, entry.file);
+      if (!tenant.enabled || !entry.enabled) {
+        // switched off since the schedule was made: its job must not keep running
+        await scheduler.unschedule(tenant.id, plan.id);
+        continue;
+      }
       const everyMs = entry.everyMs ?? plan.trigger.everyMs;
       if (everyMs === undefined) {
         logger.warn({ tenant: tenant.id, pipeline: plan.id }, 'no interval: runs only when triggered');

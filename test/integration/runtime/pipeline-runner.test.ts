@@ -167,3 +167,52 @@ describe('PipelineRunner on MongoDB', () => {
     expect(everything).not.toContain('ledger-secret-value');
   });
 });
+
+describe('PipelineRunner safeguards', () => {
+  it('does not run a disabled tenant, and keeps secrets out of run documents, errors and logs', async () => {
+    const connectors = new ConnectorRegistry();
+    for (const plugin of FIXTURE_PLUGINS) connectors.register(await loadConnectorPlugin(plugin));
+    const lines: string[] = [];
+    const { createLogger } = await import('../../../runtime/logging/logger.ts');
+    const { Writable } = await import('node:stream');
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    process.env.KOPPLA_LOG_LEVEL = 'info';
+    const logger = createLogger(sink);
+    delete process.env.KOPPLA_LOG_LEVEL;
+    const disabled = { ...tenant, id: 'off', enabled: false };
+    // a shop whose service echoes the credential in its error
+    const leaky = {
+      ...tenant,
+      id: 'leaky',
+      connections: {
+        ...tenant.connections,
+        shop: { settings: { failWithToken: true }, secrets: { token: 'shop-secret-value' } },
+      },
+    };
+    const c = await createRuntimeContainer({
+      db: mongo.db(),
+      connectors,
+      tenants: [disabled, leaky],
+      workerName: 'guard',
+      logger,
+    });
+    const runner = c.createChildContainer().resolve(PipelineRunner);
+    expect(await runner.run('off', 'orders-example')).toEqual({
+      status: 'skipped',
+      reason: 'tenant off is disabled',
+    });
+
+    const failing = await runner.run('leaky', 'orders-example').catch((e: Error) => e);
+    const runs = await c.resolve<RunStore>(TOKENS.Runs).list({ tenant: 'leaky' });
+    expect(String(failing)).toContain('upstream refused token');
+    expect(runs[0]).toMatchObject({ status: 'failed' });
+    expect(lines.join('')).toContain('run failed');
+    const everything = JSON.stringify([String(failing), runs, lines]);
+    expect(everything).not.toContain('shop-secret-value');
+  });
+});
