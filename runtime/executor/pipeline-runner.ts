@@ -113,6 +113,8 @@ export class PipelineRunner {
           await this.cursors.advance(tenant.id, plan.id, cursor, run.id);
         },
         invokeFor: session.invokeFor,
+        attemptsOf: async (recordKey, step) =>
+          (await this.ledger.attempts({ tenant: tenant.id, pipeline: plan.id, recordKey, step })).length,
         deadLetter: async (failure) => {
           log.warn(
             { record: failure.recordKey, step: failure.failedStep, error: scrub(failure.error.message) },

@@ -37,6 +37,8 @@ export interface PipelineRunPorts {
   /** Operations for one record, through the effects ledger keyed by `recordKey`. */
   invokeFor(recordKey: string): InvokeOperation;
   deadLetter(failure: FailedRecord): Promise<void>;
+  /** How many times this record's step has been attempted (the ledger counts them). */
+  attemptsOf(recordKey: string, step: string): Promise<number>;
 }
 
 export interface RunSummary {
@@ -111,7 +113,12 @@ export async function runPipeline(ports: PipelineRunPorts): Promise<RunSummary> 
         summary.processed++;
       } catch (error) {
         if (!(error instanceof StepFailedError)) throw error;
-        if (isRetryable(plan, error.cause)) {
+        // retryable failures stop the run (the next one resumes here) until the pipeline's
+        // retry.maxAttempts are spent; then the record is dead-lettered and the rest goes on
+        if (
+          isRetryable(plan, error.cause) &&
+          (await ports.attemptsOf(recordKey, error.step)) < plan.retry.maxAttempts
+        ) {
           summary.retryLater = { recordKey, step: error.step, message: error.message };
           return summary;
         }

@@ -21,6 +21,8 @@ interface ScheduleClaim {
 export type PipelineRunHandler = (data: PipelineRunJobData, job: Job<PipelineRunJobData>) => Promise<void>;
 
 const DUPLICATE_KEY = 11000;
+/** A schedule claim this old without its job was abandoned by a worker that died while creating it. */
+const ABANDONED_CLAIM_MS = 60_000;
 
 /**
  * Schedules pipeline runs on Agenda: one repeating job per (tenant, pipeline), never a shared
@@ -77,8 +79,19 @@ export class PipelineScheduler {
     const data: PipelineRunJobData = { tenant, pipeline, trigger: 'schedule' };
     const { jobs } = await this.agenda.queryJobs({ name: PIPELINE_RUN_JOB, data });
     const [existing] = jobs;
+    if (jobs.length > 1) return;
+    if (!existing) {
+      // no job although the claim exists: its creator is still saving it (a worker booting beside
+      // us), or died between claim and save. Only an old claim means the latter; then recreate the
+      // job, or the schedule would be lost for good
+      const claim = await this.#claims.findOne({ _id: scheduleKey(tenant, pipeline) });
+      if (claim && Date.now() - claim.claimedAt.getTime() > ABANDONED_CLAIM_MS) {
+        await this.#job(data).repeatEvery(everyMs, { skipImmediate: true }).save();
+      }
+      return;
+    }
     // only an existing job is rewritten: the unique upsert then matches it and cannot insert a twin
-    if (jobs.length !== 1 || !existing || Number(existing.repeatInterval) === everyMs) return;
+    if (Number(existing.repeatInterval) === everyMs) return;
     await this.#job(data).repeatEvery(everyMs, { skipImmediate: true }).save();
   }
 

@@ -81,3 +81,24 @@ describe('PipelineScheduler', () => {
     expect(await jobs.countDocuments({ name: PIPELINE_RUN_JOB })).toBe(0);
   });
 });
+
+describe('PipelineScheduler recovery', () => {
+  it('recreates a schedule whose creator died between claim and save', async () => {
+    const collection = 'jobs_recover';
+    const agenda = createAgenda({ db: mongo.db(), collection, workerName: 'w', processEveryMs: 100 });
+    started.push(agenda);
+    const scheduler = new PipelineScheduler(agenda, mongo.db());
+    scheduler.define(async () => {});
+    await mongo
+      .db()
+      .collection('koppla_schedule_claims')
+      .insertOne({ _id: 'lost/orders' as never, claimedAt: new Date(Date.now() - 120_000) });
+    await scheduler.ensureSchedule('lost', 'orders', 60_000);
+    expect(
+      await mongo
+        .db()
+        .collection(collection)
+        .countDocuments({ name: PIPELINE_RUN_JOB, 'data.tenant': 'lost' }),
+    ).toBe(1);
+  });
+});

@@ -45,6 +45,7 @@ function pagedStream(
 }
 
 describe('runPipeline', async () => {
+  // (the harness counts an attempt per call, as the effects ledger does)
   const workspace = await fixtureWorkspace();
   const loaded = workspace.pipeline(pipeline).value;
   if (!loaded) throw new Error('fixture pipeline does not compile');
@@ -81,6 +82,7 @@ describe('runPipeline', async () => {
       deadLetter: async (failure: FailedRecord) => {
         deadLetters.push(failure);
       },
+      attemptsOf: async (key: string, step: string) => calls.filter((c) => c === `${key}:${step}`).length,
     };
     return { ports, calls, deadLetters, cursor: () => cursor };
   }
@@ -157,6 +159,22 @@ describe('runPipeline', async () => {
     expect(summary).toEqual({ read: 4, processed: 2, skipped: 1, failed: 1, pages: 1 });
     expect(h.deadLetters.map((d) => [d.recordKey, d.failedStep])).toContainEqual(['order:9', 'source']);
     expect(h.calls.filter((c) => c.endsWith(':customer'))).toEqual(['order:1:customer', 'order:3:customer']);
+    expect(h.cursor()).toBe('1');
+  });
+
+  it('dead-letters a record whose transient failure outlasts retry.maxAttempts, and goes on', async () => {
+    const stream = pagedStream([[order('1', 'processing'), order('2', 'processing')]]);
+    const h = harness(stream, (step, input) =>
+      step === 'customer' && (input as { Email?: string }).Email === '1@example.se'
+        ? new TransientError('Fortnox answered 503')
+        : undefined,
+    );
+    const outcomes = [];
+    for (let run = 0; run < plan.retry.maxAttempts; run++) outcomes.push(await runPipeline(h.ports));
+    expect(outcomes.slice(0, -1).every((o) => o.retryLater?.recordKey === 'order:1')).toBe(true);
+    expect(outcomes.at(-1)).toMatchObject({ processed: 1, failed: 1 });
+    expect(outcomes.at(-1)?.retryLater).toBeUndefined();
+    expect(h.deadLetters.map((d) => [d.recordKey, d.error.kind])).toEqual([['order:1', 'transient']]);
     expect(h.cursor()).toBe('1');
   });
 });
