@@ -1,23 +1,11 @@
-import subset from '../spec/openapi-subset.json' with { type: 'json' };
+import { SPEC_SCHEMAS, type SpecSchema } from '../spec/spec-schema.ts';
 import type { SandboxErrorTemplates } from './config.ts';
 import { fromTemplate, type FortnoxHttpError } from './errors.ts';
 import type { FortnoxRecord } from './state.ts';
 
-/** The parts of an OpenAPI 3.0 schema the sandbox reads. */
-export interface SpecSchema {
-  readonly type?: string;
-  readonly properties?: Readonly<Record<string, SpecSchema>>;
-  readonly items?: SpecSchema;
-  readonly $ref?: string;
-  readonly maxLength?: number;
-  readonly minLength?: number;
-  readonly enum?: readonly string[];
-  readonly minimum?: number;
-  readonly maximum?: number;
-  readonly required?: readonly string[];
-}
+export type { SpecSchema };
 
-const SCHEMAS = (subset as { components: { schemas: Record<string, SpecSchema> } }).components.schemas;
+const SCHEMAS = SPEC_SCHEMAS;
 
 export function specSchema(name: string): SpecSchema {
   const schema = SCHEMAS[name];

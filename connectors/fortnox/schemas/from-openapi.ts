@@ -1,4 +1,4 @@
-import subset from '../spec/openapi-subset.json' with { type: 'json' };
+import { SPEC_SCHEMAS, type SpecSchema } from '../spec/spec-schema.ts';
 import type { JsonSchemaObject } from '../../../core/plugin-api/index.ts';
 
 /**
@@ -7,20 +7,7 @@ import type { JsonSchemaObject } from '../../../core/plugin-api/index.ts';
  * on both sides (the client writes them as JSON numbers on the wire); integers (accounts, ids) may be
  * given as integers or digit strings.
  */
-interface SpecSchema {
-  readonly type?: string;
-  readonly properties?: Readonly<Record<string, SpecSchema>>;
-  readonly items?: SpecSchema;
-  readonly $ref?: string;
-  readonly maxLength?: number;
-  readonly minLength?: number;
-  readonly enum?: readonly string[];
-  readonly minimum?: number;
-  readonly maximum?: number;
-  readonly required?: readonly string[];
-}
-
-const SCHEMAS = (subset as { components: { schemas: Record<string, SpecSchema> } }).components.schemas;
+const SCHEMAS = SPEC_SCHEMAS;
 export const DECIMAL_PATTERN = '^-?(0|[1-9][0-9]*)(\\.[0-9]+)?$';
 
 function named(name: string): SpecSchema {
