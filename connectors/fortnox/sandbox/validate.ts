@@ -3,8 +3,6 @@ import type { SandboxErrorTemplates } from './config.ts';
 import { fromTemplate, type FortnoxHttpError } from './errors.ts';
 import type { FortnoxRecord } from './state.ts';
 
-export type { SpecSchema };
-
 const SCHEMAS = SPEC_SCHEMAS;
 
 export function specSchema(name: string): SpecSchema {
