@@ -1,14 +1,9 @@
-import { editDistance, nearestName } from '../data/nearest-name.ts';
+import { nearestName } from '../data/nearest-name.ts';
 
-export { editDistance };
-
-/** The candidate closest to `name`, if it is close enough to be a plausible typo. */
-export function closest(name: string, candidates: Iterable<string>): string | undefined {
-  return nearestName(name, candidates);
-}
+export { editDistance, nearestName as closest } from '../data/nearest-name.ts';
 
 /** ` (did you mean "x"?)` or nothing. */
 export function didYouMean(name: string, candidates: Iterable<string>): string {
-  const suggestion = closest(name, candidates);
+  const suggestion = nearestName(name, candidates);
   return suggestion ? ` (did you mean "${suggestion}"?)` : '';
 }

@@ -1,23 +1,26 @@
+import { hostname } from 'node:os';
 import { MongoClient } from 'mongodb';
 import type { DependencyContainer } from 'tsyringe';
-import { createRuntimeContainer } from '../container/create-container.ts';
+import { createRuntimeContainer, type RuntimeOptions } from '../container/create-container.ts';
 import { loadTenantsFile } from '../tenants/load-tenants-file.ts';
-import { openWorkspace, type WorkspaceOptions } from './workspace-options.ts';
-import { hostname } from 'node:os';
 import { SecretBox } from '../secrets/secret-box.ts';
 import { serviceConnectors } from '../registry/builtin-connectors.ts';
+import { openWorkspace, type WorkspaceOptions } from './workspace-options.ts';
 
 export interface RuntimeCommandOptions extends WorkspaceOptions {
   config: string;
 }
 
+type ServiceSetup = Required<Pick<RuntimeOptions, 'db' | 'connectors' | 'tenants' | 'workerName'>>;
+
 /**
- * The runtime for one CLI command: tenants from the config file, state in MONGODB_URI, OAuth tokens
- * encrypted with KOPPLA_MASTER_KEY.
+ * What every command that talks to services needs: tenants from the config file, state in
+ * MONGODB_URI, OAuth tokens encrypted with KOPPLA_MASTER_KEY, the connectors wired to them. The
+ * database connection is closed when `use` settles.
  */
-export async function withRuntime<T>(
+export async function withServices<T>(
   options: RuntimeCommandOptions,
-  use: (container: DependencyContainer) => Promise<T>,
+  use: (setup: ServiceSetup) => Promise<T>,
 ): Promise<T> {
   const uri = process.env.MONGODB_URI;
   if (!uri)
@@ -29,8 +32,16 @@ export async function withRuntime<T>(
     const db = client.db();
     const workerName = `${hostname()}:${process.pid}`;
     const { connectors } = await openWorkspace(options, serviceConnectors(db, box, workerName));
-    return await use(await createRuntimeContainer({ db, connectors, tenants, workerName }));
+    return await use({ db, connectors, tenants, workerName });
   } finally {
     await client.close();
   }
+}
+
+/** The runtime container for one CLI command (see `withServices`). */
+export function withRuntime<T>(
+  options: RuntimeCommandOptions,
+  use: (container: DependencyContainer) => Promise<T>,
+): Promise<T> {
+  return withServices(options, async (setup) => use(await createRuntimeContainer(setup)));
 }

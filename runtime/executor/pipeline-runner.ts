@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { inject, injectable } from 'tsyringe';
 import { resolve } from 'node:path';
-import { KopplaUserError } from '../../core/diagnostics/index.ts';
+import { KopplaUserError, type Diagnostic } from '../../core/diagnostics/index.ts';
 import { createStepEngines } from '../../core/plan/step-engines.ts';
 import type { ExecutionPlan } from '../../core/plan/execution-plan.ts';
 import { redact, type ConnectorContext } from '../../core/plugin-api/index.ts';
 import type { ConnectorRegistry } from '../registry/connector-registry.ts';
-import type { Workspace } from '../project/workspace.ts';
+import type { LoadedPipeline, Workspace } from '../project/workspace.ts';
 import type { TenantDirectory } from '../tenants/tenant-directory.ts';
 import { secretValues, type Tenant } from '../tenants/tenant.ts';
 import type { CursorStore, LeaseStore, RunStore } from '../store/index.ts';
@@ -51,21 +51,26 @@ export class PipelineRunner {
     @inject(TOKENS.WorkerName) private readonly workerName: string,
   ) {}
 
-  /** The compiled plan of a tenant's pipeline, by pipeline id or file. */
-  plan(
-    tenant: Tenant,
-    pipeline: string,
-  ): { plan: ExecutionPlan; packs: Parameters<typeof createStepEngines>[1] } {
-    const candidates = tenant.pipelines.filter((p) => p.enabled);
-    for (const entry of candidates) {
+  /** The compiled pipeline in `file`; its diagnostics (a KopplaUserError) when it does not compile. */
+  compiled(file: string): LoadedPipeline {
+    const loaded = this.workspace.pipeline(file);
+    if (!loaded.value)
+      throw new KopplaUserError(`${file}: the pipeline does not compile`, loaded.diagnostics);
+    return loaded.value;
+  }
+
+  /**
+   * The compiled plan of a tenant's enabled pipeline, by pipeline id or file. A pipeline that does
+   * not compile is reported with its diagnostics, not as "no such pipeline".
+   */
+  plan(tenant: Tenant, pipeline: string): LoadedPipeline {
+    const broken: Diagnostic[] = [];
+    for (const entry of tenant.pipelines.filter((p) => p.enabled)) {
       const loaded = this.workspace.pipeline(entry.file);
-      if (!loaded.value) {
-        if (resolve(pipeline) === entry.file)
-          throw new KopplaUserError(`${pipeline}: the pipeline does not compile`, loaded.diagnostics);
-        continue;
-      }
-      if (loaded.value.plan.id === pipeline || resolve(pipeline) === entry.file) return loaded.value;
+      if (!loaded.value) broken.push(...loaded.diagnostics);
+      else if (loaded.value.plan.id === pipeline || resolve(pipeline) === entry.file) return loaded.value;
     }
+    if (broken.length > 0) throw new KopplaUserError(`${pipeline}: the pipeline does not compile`, broken);
     throw new Error(`tenant "${tenant.id}" has no enabled pipeline "${pipeline}"`);
   }
 
@@ -89,7 +94,7 @@ export class PipelineRunner {
   async #leasedRun(
     tenant: Tenant,
     plan: ExecutionPlan,
-    packs: ReturnType<PipelineRunner['plan']>['packs'],
+    packs: LoadedPipeline['packs'],
     trigger: RunTrigger,
   ): Promise<RunOutcome> {
     const run = await this.runs.start({ tenant: tenant.id, pipeline: plan.id, trigger });

@@ -84,7 +84,7 @@ async function scheduleAll(
   const runner = container.resolve(PipelineRunner);
   for (const tenant of container.resolve<TenantDirectory>(TOKENS.Tenants).all()) {
     for (const entry of tenant.pipelines) {
-      const { plan } = runner.plan({ ...tenant, pipelines: [{ ...entry, enabled: true }] }, entry.file);
+      const { plan } = runner.compiled(entry.file);
       if (!tenant.enabled || !entry.enabled) {
         // switched off since the schedule was made: its job must not keep running
         await scheduler.unschedule(tenant.id, plan.id);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { formatDiagnostic, type Diagnostic } from '../../../core/diagnostics/index.ts';
-import { findYamlFiles } from '../../project/find-yaml-files.ts';
+import { findFiles } from '../../project/find-files.ts';
 import { lintFile } from '../../project/lint-file.ts';
 import { openWorkspace, withPluginOption, type WorkspaceOptions } from '../workspace-options.ts';
 
@@ -13,7 +13,7 @@ export function registerLintCommand(program: Command): void {
       .option('-f, --format <format>', 'text or json', 'text'),
   ).action(async (paths: string[], options: WorkspaceOptions & { format: string }) => {
     const workspace = await openWorkspace(options);
-    const files = findYamlFiles(paths);
+    const files = findFiles(paths);
     const seen = new Set<string>();
     const diagnostics: Diagnostic[] = [];
     for (const file of files) {

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { bundleSchema } from '../../../core/validate/bundle-schema.ts';
-import { findYamlFiles } from '../../project/find-yaml-files.ts';
+import { findFiles } from '../../project/find-files.ts';
 import { SCHEMAS_DIR } from '../../project/paths.ts';
 
 /** The schemas people write files against; each gets a self-contained copy for editors. */
@@ -21,7 +21,7 @@ export function registerSchemaCommand(program: Command): void {
     .description('write self-contained JSON Schemas for editors (yaml-language-server)')
     .option('-o, --out <dir>', 'output directory', '.koppla/schemas')
     .action((options: { out: string }) => {
-      const files = findYamlFiles([SCHEMAS_DIR], (name) => name.endsWith('.schema.json'));
+      const files = findFiles([SCHEMAS_DIR], (name) => name.endsWith('.schema.json'));
       const schemas = files.map((file) => JSON.parse(readFileSync(file, 'utf8')) as Record<string, never>);
       mkdirSync(options.out, { recursive: true });
       const written: string[] = [];

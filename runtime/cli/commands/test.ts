@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { formatDiagnostic, formatPosition } from '../../../core/diagnostics/index.ts';
-import { findYamlFiles } from '../../project/find-yaml-files.ts';
+import { findFiles } from '../../project/find-files.ts';
 import { runTestFile } from '../../project/run-test-file.ts';
 import { openWorkspace, withPluginOption, type WorkspaceOptions } from '../workspace-options.ts';
 
@@ -12,7 +12,7 @@ export function registerTestCommand(program: Command): void {
       .argument('[paths...]', 'files or directories', ['.']),
   ).action(async (paths: string[], options: WorkspaceOptions) => {
     const workspace = await openWorkspace(options);
-    const files = findYamlFiles(paths, (name) => /\.test\.ya?ml$/.test(name));
+    const files = findFiles(paths, (name) => /\.test\.ya?ml$/.test(name));
     let passed = 0;
     let failed = 0;
     for (const file of files) {

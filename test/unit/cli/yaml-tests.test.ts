@@ -5,14 +5,14 @@
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { findYamlFiles } from '../../../runtime/project/find-yaml-files.ts';
+import { findFiles } from '../../../runtime/project/find-files.ts';
 import { runTestFile } from '../../../runtime/project/run-test-file.ts';
 import { formatDiagnostic } from '../../../core/diagnostics/index.ts';
 import { fixtureWorkspace } from '../../helpers/workspace.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const places = ['test/fixtures', 'rules', 'pipelines'].map((p) => `${root}${p}`).filter((p) => existsSync(p));
-const files = findYamlFiles(places, (name) => /\.test\.ya?ml$/.test(name)).filter(
+const files = findFiles(places, (name) => /\.test\.ya?ml$/.test(name)).filter(
   (f) => !f.includes('/invalid/'),
 );
 

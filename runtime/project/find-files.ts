@@ -3,11 +3,8 @@ import { join, resolve } from 'node:path';
 
 const SKIP = new Set(['node_modules', '.git', 'coverage', '.koppla']);
 
-/** Expands files and directories (recursively) to the YAML files in them, sorted, absolute. */
-export function findYamlFiles(
-  paths: readonly string[],
-  filter: (name: string) => boolean = isYaml,
-): string[] {
+/** Expands files and directories (recursively) to the files in them that `filter` keeps (YAML by default), sorted, absolute. */
+export function findFiles(paths: readonly string[], filter: (name: string) => boolean = isYaml): string[] {
   const found = new Set<string>();
   const visit = (path: string): void => {
     const stat = statSync(path);
