@@ -59,9 +59,10 @@ function typeOf(root: Schema, raw: Schema): string {
     const name = raw.$ref.slice('#/$defs/'.length);
     if (!schema.type && !schema.properties) return name;
   }
-  const type = Array.isArray(schema.type)
-    ? schema.type.join(' | ')
-    : (schema.type ?? (schema.properties ? 'object' : 'any'));
+  const type =
+    typeof schema.type === 'string'
+      ? schema.type
+      : (schema.type?.join(' | ') ?? (schema.properties ? 'object' : 'any'));
   if (type === 'array' && schema.items) return `list of ${typeOf(root, schema.items)}`;
   return type;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generateShop } from '../../../scripts/demo/seed/shop-generator.ts';
 import { normalizeCheckedOrder, normalizeRefund } from '../../../connectors/woocommerce/normalize/index.ts';
 import type { WcOrder, WcRefund } from '../../../connectors/woocommerce/wc-types.ts';
+const source = { connector: 'woocommerce', storeId: 'demo.koppla.test' } as const;
 
 describe('the demo shop generator', () => {
   const shop = generateShop();
@@ -23,15 +24,15 @@ describe('the demo shop generator', () => {
     expect(shop.orders.filter((o) => o.coupon).length).toBeGreaterThan(5);
     expect(shop.woo.refunds.length).toBe(2);
     for (const order of shop.woo.orders) {
-      const normalized = normalizeCheckedOrder(order as unknown as WcOrder, {});
+      const normalized = normalizeCheckedOrder(order as unknown as WcOrder, { source });
       expect(normalized.totals.total).toBe(order.total);
     }
     for (const { orderId, refund } of shop.woo.refunds) {
       const order = normalizeCheckedOrder(
         shop.woo.orders.find((o) => o.id === orderId) as unknown as WcOrder,
-        {},
+        { source },
       );
-      const normalized = normalizeRefund(refund as unknown as WcRefund, { order });
+      const normalized = normalizeRefund(refund as unknown as WcRefund, { order, source });
       expect(normalized.lines.length).toBe(1);
     }
   });
