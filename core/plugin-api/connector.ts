@@ -1,8 +1,11 @@
 import type { ConnectorContext } from './context.ts';
+import { CONNECTOR_ERROR_KINDS, type ConnectorErrorKind } from './errors.ts';
 import { isPlainObject, type JsonSchemaObject } from './json.ts';
 import type { AnyOperationDefinition } from './operation.ts';
 import type { AnyStreamDefinition } from './stream.ts';
+import { eventsProblems, type EventsDefinition } from './events.ts';
 import type { WebhookDefinition } from './webhook.ts';
+import { isValidRange } from './version.ts';
 
 export interface ConnectorMeta {
   /** Lower-case kebab case, e.g. `woocommerce`; pipelines name it in `connections.*.connector`. */
@@ -40,9 +43,21 @@ export interface SandboxDefinition {
   start(options?: SandboxOptions): Promise<RunningSandbox>;
 }
 
+/** One error code of the remote service the connector maps, for docs and the contract kit. */
+export interface ErrorClassDeclaration {
+  /** The kind the connector throws for it (`ValidationError` → `validation`, …). */
+  readonly kind: ConnectorErrorKind;
+  readonly description: string;
+}
+
 /** What a connector plugin declares. Names of streams and operations are the keys of those maps. */
 export interface ConnectorDefinition {
   readonly meta: ConnectorMeta;
+  /**
+   * The plugin-API versions this connector was written for, as a semver range (`^1.0.0`); the
+   * runtime refuses to load it when `PLUGIN_API_VERSION` is outside. Absent: `^1.0.0`.
+   */
+  readonly pluginApi?: string;
   /**
    * JSON Schema of a connection's settings (`type: object`). Mark secret fields with
    * `"x-secret": true`: the runtime stores them encrypted and scrubs them from errors and logs.
@@ -54,6 +69,14 @@ export interface ConnectorDefinition {
   readonly sandbox?: SandboxDefinition;
   /** Verifies and reads webhook deliveries, for pipelines triggered by the service's events. */
   readonly webhooks?: WebhookDefinition;
+  /** Receives events the service pushes over a connection it keeps open (Fortnox's WebSocket API). */
+  readonly events?: EventsDefinition;
+  /**
+   * The remote error codes the connector classifies, by code (Fortnox `2000311`,
+   * `woocommerce_rest_invalid_id`): what each means and the kind it becomes. Optional; when given,
+   * the contract kit checks thrown errors against it.
+   */
+  readonly errors?: Readonly<Record<string, ErrorClassDeclaration>>;
   /** Proves the settings work (one cheap authenticated request); throws an `AuthError` if not. */
   checkConnection?(ctx: ConnectorContext<object>): Promise<void>;
 }
@@ -78,7 +101,11 @@ export function defineConnector<const D extends ConnectorDefinition>(definition:
   return freezeData(definition);
 }
 
-function connectorProblems(definition: ConnectorDefinition): string[] {
+/**
+ * Everything wrong with a declaration, one message each; empty when it is sound. `defineConnector`
+ * throws on them; the runtime's plugin loader checks them again, for plugins that skipped it.
+ */
+export function connectorProblems(definition: ConnectorDefinition): string[] {
   const problems: string[] = [];
   const { meta, credentials, rateLimit, streams, operations } = definition;
   if (!meta || typeof meta !== 'object') return ['meta is missing'];
@@ -87,6 +114,19 @@ function connectorProblems(definition: ConnectorDefinition): string[] {
     problems.push(`meta.version "${meta.version}" is not a semantic version`);
   if (!meta.name) problems.push('meta.name is empty');
   if (!meta.description) problems.push('meta.description is empty');
+  if (
+    definition.pluginApi !== undefined &&
+    !(typeof definition.pluginApi === 'string' && isValidRange(definition.pluginApi))
+  )
+    problems.push(`pluginApi "${String(definition.pluginApi)}" is not a semver range`);
+  for (const [code, declared] of Object.entries(definition.errors ?? {})) {
+    if (!CONNECTOR_ERROR_KINDS.includes(declared?.kind))
+      problems.push(
+        `errors["${code}"].kind "${String(declared?.kind)}" is not one of ${CONNECTOR_ERROR_KINDS.join(', ')}`,
+      );
+    if (!declared?.description) problems.push(`errors["${code}"] has no description`);
+  }
+  problems.push(...eventsProblems(definition.events));
   if (!credentials || typeof credentials !== 'object' || credentials.type !== 'object') {
     problems.push('credentials must be a JSON Schema with type "object"');
   }
@@ -98,6 +138,8 @@ function connectorProblems(definition: ConnectorDefinition): string[] {
       problems.push(`stream name "${name}" must match ${STREAM_NAME_PATTERN}`);
     if (typeof stream.read !== 'function') problems.push(`stream "${name}" has no read()`);
     if (!stream.cursorField) problems.push(`stream "${name}" has no cursorField`);
+    if (stream.timeoutMs !== undefined && !isPositiveInteger(stream.timeoutMs))
+      problems.push(`stream "${name}": timeoutMs must be a positive integer`);
   }
   for (const [name, operation] of Object.entries(operations ?? {})) {
     if (!OPERATION_NAME_PATTERN.test(name)) {
@@ -109,6 +151,10 @@ function connectorProblems(definition: ConnectorDefinition): string[] {
     }
     if (typeof operation.idempotent !== 'boolean')
       problems.push(`operation "${name}": idempotent must be a boolean`);
+    if (operation.readOnly !== undefined && typeof operation.readOnly !== 'boolean')
+      problems.push(`operation "${name}": readOnly must be a boolean`);
+    if (operation.timeoutMs !== undefined && !isPositiveInteger(operation.timeoutMs))
+      problems.push(`operation "${name}": timeoutMs must be a positive integer`);
     const exampleNames = (operation.examples ?? []).map((example) => example.name);
     if (exampleNames.length === 0) problems.push(`operation "${name}" needs at least one example`);
     if (new Set(exampleNames).size !== exampleNames.length) {

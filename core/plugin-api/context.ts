@@ -1,3 +1,5 @@
+import type { HttpClient } from './http.ts';
+
 /** Structured fields of a log line. The runtime adds tenant, pipeline, run and step itself. */
 export type LogFields = Readonly<Record<string, unknown>>;
 
@@ -20,6 +22,12 @@ export interface ConnectorContext<S extends object = ConnectionSettings> {
   /** Aborted on timeout or shutdown: pass it to every request. */
   readonly signal: AbortSignal;
   readonly logger: Logger;
+  /**
+   * The runtime's HTTP client: the tenant's request budget, recording, error classification and
+   * secret scrubbing built in. Always set when the runtime or the contract kit (`koppla/testing`)
+   * calls a connector; optional only so a connector's own unit tests may build a context by hand.
+   */
+  readonly http?: HttpClient;
 }
 
 export interface OperationContext<S extends object = ConnectionSettings> extends ConnectorContext<S> {

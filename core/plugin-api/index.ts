@@ -25,9 +25,11 @@ export {
   CONNECTOR_ID_PATTERN,
   OPERATION_NAME_PATTERN,
   STREAM_NAME_PATTERN,
+  connectorProblems,
   defineConnector,
   type ConnectorDefinition,
   type ConnectorMeta,
+  type ErrorClassDeclaration,
   type RateLimit,
   type RunningSandbox,
   type SandboxDefinition,
@@ -49,7 +51,19 @@ export {
   type ConnectorErrorOptions,
 } from './errors.ts';
 export { REDACTED, redact, redactDeep } from './redact.ts';
-export type { WebhookDefinition, WebhookReceipt, WebhookRequest } from './webhook.ts';
+export type { DeliveryDedupe, WebhookDefinition, WebhookReceipt, WebhookRequest } from './webhook.ts';
+export {
+  EVENT_NAME_PATTERN,
+  InMemoryOffsetStore,
+  eventsProblems,
+  type EventDeclaration,
+  type EventSubscribeOptions,
+  type EventSubscription,
+  type EventsDefinition,
+  type OffsetStore,
+  type ServiceEvent,
+  type ServiceEventListener,
+} from './events.ts';
 export {
   CONNECTOR_MANIFEST_SCHEMA_ID,
   connectorManifest,
@@ -58,3 +72,14 @@ export {
   type OperationManifest,
   type StreamManifest,
 } from './manifest.ts';
+export type { HttpClient, HttpMethod, HttpRequest, HttpResponse } from './http.ts';
+export type { ConnectorFactory, PluginServices, RateLimiter, TokenStore } from './services.ts';
+export {
+  DEFAULT_PLUGIN_API_RANGE,
+  PLUGIN_API_VERSION,
+  compareVersions,
+  isValidRange,
+  parseVersion,
+  satisfies,
+  type SemVer,
+} from './version.ts';

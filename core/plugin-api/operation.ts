@@ -23,12 +23,24 @@ export interface OperationDefinition<I = unknown, O = unknown, S extends object 
   /** True when running it twice with the same input leaves the same remote state (an upsert, a PUT). */
   readonly idempotent: boolean;
   /**
+   * True when it only reads (a lookup, a list): it changes nothing on the remote side. A dry run
+   * (`koppla dry-run`) runs read-only operations for real and refuses every other one, answering
+   * with its first example instead. Absent: the operation writes.
+   */
+  readonly readOnly?: boolean;
+  /**
    * Finds the remote object an earlier attempt may have created (e.g. an invoice by
    * `YourOrderNumber`), so the effects ledger can finish a write that crashed before it was
    * recorded instead of doing it twice. Resolves `undefined` when there is none.
    */
   lookup?(ctx: OperationContext<S>, input: I): Promise<O | undefined>;
   run(ctx: OperationContext<S>, input: I): Promise<O>;
+  /**
+   * How long one call of `run` or `lookup` may take, retries and waits for the request budget
+   * included, before the runtime aborts `ctx.signal` and fails the step with a `TransientError`.
+   * Default 120 000 ms.
+   */
+  readonly timeoutMs?: number;
 }
 
 /**

@@ -51,6 +51,8 @@ export interface StreamDefinition<R = unknown, S extends object = ConnectionSett
   readonly cursorField: string;
   /** Yields pages until the stream is exhausted; stops early when `ctx.signal` aborts. */
   read(ctx: StreamContext<S>, params: StreamReadParams): AsyncIterable<StreamPage<R>>;
+  /** How long one page may take before the runtime aborts the read (`TransientError`). Default 120 000 ms. */
+  readonly timeoutMs?: number;
 }
 
 export type AnyStreamDefinition = StreamDefinition<unknown, object>;

@@ -13,10 +13,30 @@ export interface WebhookRequest {
 export type WebhookReceipt =
   /** A handshake the service sends when a webhook is created: answer 200, start nothing. */
   | { readonly kind: 'ping' }
-  | { readonly kind: 'event'; readonly event: string; readonly duplicate: boolean }
+  | {
+      readonly kind: 'event';
+      readonly event: string;
+      /** What the connector itself already knows is a repeat (e.g. within one process). */
+      readonly duplicate: boolean;
+      /**
+       * Identifies this delivery among the connection's deliveries. The runtime records it in its
+       * persistent `DeliveryDedupe` (scoped to tenant and connection) and starts nothing for a repeat.
+       */
+      readonly deliveryKey?: string;
+    }
   | { readonly kind: 'rejected'; readonly status: 400 | 401; readonly reason: string };
 
 /** How a connector receives webhooks. It must verify before it believes anything in the body. */
 export interface WebhookDefinition {
   receive(ctx: ConnectorContext<object>, request: WebhookRequest): WebhookReceipt;
+}
+
+/**
+ * Remembers webhook deliveries already handled, so one sent twice starts nothing the second time.
+ * The runtime provides a persistent one shared by every worker; keys come from
+ * `WebhookReceipt.deliveryKey`, and the runtime scopes them to tenant and connection.
+ */
+export interface DeliveryDedupe {
+  /** Records `key`; resolves true the first time, false when it was recorded before. */
+  firstTime(key: string): Promise<boolean>;
 }

@@ -1,17 +1,44 @@
 import type { Db } from 'mongodb';
 import type { ConnectorDefinition } from '../../core/plugin-api/index.ts';
-import fortnox, { createFortnoxConnector } from '../../connectors/fortnox/connector.ts';
-import woocommerce from '../../connectors/woocommerce/connector.ts';
 import { ConnectorRegistry } from './connector-registry.ts';
 import { LeaseStore, MongoRateBudget } from '../store/index.ts';
 import { MongoTokenStore } from '../secrets/mongo-token-store.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
+import { KOPPLA_ROOT } from '../project/paths.ts';
+import { admitPlugin, importPluginModule, type PluginHost } from '../plugins/index.ts';
+import { registerConfiguredPlugins } from '../plugins/configured-plugins.ts';
 
-/** The connectors that ship with Koppla; plugins add to them. For tools that call no service (lint, explain). */
-export const BUILTIN_CONNECTORS: readonly ConnectorDefinition[] = [fortnox, woocommerce];
+/**
+ * The connectors that ship with Koppla, as plugin specifiers relative to the package. They are
+ * imported, checked and wrapped by the same loader as every third-party plugin; Fortnox's entry is
+ * a factory module, because it needs the token store and request budget every worker shares.
+ */
+export const BUILTIN_PLUGINS: readonly string[] = [
+  './runtime/registry/builtin/fortnox.ts',
+  './connectors/woocommerce/connector.ts',
+];
 
+// imported once, when this module loads, so the registries below can be built synchronously
+const builtinModules = await Promise.all(
+  BUILTIN_PLUGINS.map(async (specifier) => ({
+    specifier,
+    module: await importPluginModule(specifier, KOPPLA_ROOT),
+  })),
+);
+
+/** The built-in connectors, admitted with `host`'s services. */
+export function builtinConnectors(host: PluginHost = {}): ConnectorDefinition[] {
+  return builtinModules.map(({ specifier, module }) => admitPlugin(module, specifier, host));
+}
+
+let forTools: ConnectorDefinition[] | undefined;
+
+/**
+ * A registry of the given connectors (default: the built-ins with in-process services, for tools
+ * that call no service: lint, test, explain). Plugins are added with `register`.
+ */
 export function registryWithBuiltins(
-  connectors: readonly ConnectorDefinition[] = BUILTIN_CONNECTORS,
+  connectors: readonly ConnectorDefinition[] = (forTools ??= builtinConnectors()),
 ): ConnectorRegistry {
   const registry = new ConnectorRegistry();
   for (const connector of connectors) registry.register(connector);
@@ -19,14 +46,36 @@ export function registryWithBuiltins(
 }
 
 /**
- * The built-in connectors for workers that call services: Fortnox keeps its OAuth tokens in
- * MongoDB (encrypted, refreshed under a lease shared by all workers) and spends one request
- * budget per tenant across all workers (25 / 5 s), instead of the per-process defaults.
+ * What a worker that calls services lends its plugins: OAuth tokens in MongoDB (encrypted,
+ * refreshed under a lease shared by all workers) and one request budget per connector and tenant
+ * across all workers (Fortnox: 25 / 5 s), instead of the per-process defaults.
  */
+export function servicePluginHost(db: Db, box: SecretBox, workerName: string): PluginHost {
+  return {
+    tokenStore: new MongoTokenStore(db, new LeaseStore(db), box, { holder: workerName }),
+    rateLimiterFor: (rateLimit) =>
+      new MongoRateBudget(db, { requests: rateLimit.requests, windowMs: rateLimit.perMs }),
+  };
+}
+
+/** The built-in connectors for workers that call services (see `servicePluginHost`). */
 export function serviceConnectors(db: Db, box: SecretBox, workerName: string): ConnectorRegistry {
-  const tokenStore = new MongoTokenStore(db, new LeaseStore(db), box, { holder: workerName });
-  return registryWithBuiltins([
-    createFortnoxConnector({ tokenStore, rateLimiter: new MongoRateBudget(db) }),
-    woocommerce,
-  ]);
+  return registryWithBuiltins(builtinConnectors(servicePluginHost(db, box, workerName)));
+}
+
+/**
+ * Boot: the built-in connectors and the plugins `configFile` (koppla.yaml) lists, loaded through
+ * one loader with the worker's services. Fails with the plugin's line in the file when a plugin
+ * cannot be loaded, is written for another plugin API, or declares something invalid.
+ */
+export async function bootConnectors(
+  db: Db,
+  box: SecretBox,
+  workerName: string,
+  configFile: string,
+): Promise<ConnectorRegistry> {
+  const host = servicePluginHost(db, box, workerName);
+  const registry = registryWithBuiltins(builtinConnectors(host));
+  await registerConfiguredPlugins(registry, configFile, host);
+  return registry;
 }

@@ -17,6 +17,7 @@ export function expressionSites(pipeline: PipelineDocument): ExpressionSite[] {
     if (value !== undefined) sites.push({ pointer, kind, value });
   };
   add('/source/where', 'expression', pipeline.source?.where);
+  add('/source/batch/key', 'expression', pipeline.source?.batch?.key);
   add('/idempotency/key', 'expression', pipeline.idempotency?.key);
   const steps = Array.isArray(pipeline.steps) ? pipeline.steps : [];
   for (const [i, step] of steps.entries()) {

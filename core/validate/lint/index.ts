@@ -11,6 +11,7 @@ import { expressions } from './expressions.ts';
 import { varRoot } from './var-root.ts';
 import { stepReference } from './step-reference.ts';
 import { rulesStep } from './rules-step.ts';
+import { batchRecord } from './batch-record.ts';
 
 export type { ConnectorNames, PackNames, PipelineLintContext, PipelineLintRule } from './lint-rule.ts';
 
@@ -27,6 +28,7 @@ export const PIPELINE_LINT_RULES: readonly PipelineLintRule[] = Object.freeze([
   varRoot,
   stepReference,
   rulesStep,
+  batchRecord,
 ]);
 
 export function lintPipeline(context: PipelineLintContext): Diagnostic[] {
