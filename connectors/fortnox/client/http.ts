@@ -8,6 +8,7 @@ import {
   type Logger,
 } from '../../../core/plugin-api/index.ts';
 import { FortnoxAuth, InMemoryTokenStore, type TokenStore } from './auth.ts';
+import { applyTextPolicy } from '../schemas/text.ts';
 import { fortnoxError } from './errors.ts';
 import { schemaNamed, toFortnoxJson } from './numbers.ts';
 import { SlidingWindowRateLimiter, type RateLimiter } from './rate-limit.ts';
@@ -95,7 +96,12 @@ export class FortnoxClient {
     this.rateKey = key;
   }
 
-  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<FortnoxResponse<T>> {
+  async request<T>(
+    method: string,
+    path: string,
+    requested: RequestOptions = {},
+  ): Promise<FortnoxResponse<T>> {
+    const options = this.withCleanText(method, path, requested);
     const retryAmbiguous = options.retryAmbiguous ?? method === 'GET';
     const { retry } = this.deps;
     return pRetry(() => this.attempt<T>(method, path, options), {
@@ -120,6 +126,22 @@ export class FortnoxClient {
         });
       },
     });
+  }
+
+  /**
+   * Texts Fortnox would refuse are cleaned or refused here, before anything is sent, as the
+   * connection's `textPolicy` says (fortnox-api.md §6.5). Changes are logged by field, never by value.
+   */
+  private withCleanText(method: string, path: string, options: RequestOptions): RequestOptions {
+    if (options.body === undefined || options.bodySchema === undefined) return options;
+    const { body, changes } = applyTextPolicy(options.body, options.bodySchema, this.settings.textPolicy);
+    if (changes.length === 0) return options;
+    this.deps.logger?.warn('fortnox text cleaned before sending', {
+      method,
+      path,
+      fields: changes.map((change) => `${change.path} (${change.kind})`),
+    });
+    return { ...options, body };
   }
 
   private async attempt<T>(

@@ -1,3 +1,5 @@
+import { textPolicySchema, type TextPolicy } from '../schemas/text.ts';
+
 /** A Fortnox connection's settings, as the connector's `credentials` schema describes them. */
 export interface FortnoxSettings {
   readonly clientId: string;
@@ -20,6 +22,11 @@ export interface FortnoxSettings {
   readonly authUrl?: string;
   /** Per request; default 30 000 ms. */
   readonly timeoutMs?: number;
+  /**
+   * Texts Fortnox would refuse (characters outside its set, longer than its limit): `clean` them or
+   * `fail` with a ValidationError naming the field; per field. Default: clean, identifiers fail.
+   */
+  readonly textPolicy?: TextPolicy;
 }
 
 export const DEFAULT_API_URL = 'https://api.fortnox.se';
@@ -48,5 +55,6 @@ export const settingsSchema = {
     apiUrl: { type: 'string', format: 'uri', default: DEFAULT_API_URL },
     authUrl: { type: 'string', format: 'uri', default: DEFAULT_AUTH_URL },
     timeoutMs: { type: 'integer', minimum: 1, default: 30000 },
+    textPolicy: textPolicySchema,
   },
 } as const;

@@ -12,6 +12,9 @@ export interface CustomerInput {
   readonly [field: string]: unknown;
 }
 
+/** What identifies a customer in Fortnox's searches. */
+export type CustomerKeys = Pick<CustomerInput, 'Email' | 'OrganisationNumber' | 'VATNumber'>;
+
 interface CustomerListItem {
   readonly CustomerNumber: string;
   readonly Email?: string | null;
@@ -34,7 +37,7 @@ function orgNumberFromVat(vat: string): string | undefined {
 export async function findCustomer(
   clientFor: ClientFor,
   ctx: Parameters<ClientFor>[0],
-  input: CustomerInput,
+  input: CustomerKeys,
 ): Promise<string | undefined> {
   const client = clientFor(ctx);
   const email = text(input.Email).trim().toLowerCase();
@@ -59,7 +62,8 @@ export async function findCustomer(
   return undefined;
 }
 
-function same(current: unknown, wanted: unknown): boolean {
+/** Whether Fortnox's value already is the wanted one (objects compared by the wanted keys, numbers as decimals). */
+export function same(current: unknown, wanted: unknown): boolean {
   if (typeof wanted === 'object' && wanted !== null) {
     if (typeof current !== 'object' || current === null) return false;
     return Object.entries(wanted).every(([key, value]) =>
@@ -71,6 +75,59 @@ function same(current: unknown, wanted: unknown): boolean {
   if (a === b) return true;
   const numeric = /^-?\d+(\.\d+)?$/;
   return numeric.test(a) && numeric.test(b) && toDecimalString(a) === toDecimalString(b);
+}
+
+type Ctx = Parameters<ClientFor>[0];
+
+export async function getCustomer(
+  clientFor: ClientFor,
+  ctx: Ctx,
+  customerNumber: string,
+): Promise<FortnoxObject> {
+  const { body } = await clientFor(ctx).request(
+    'GET',
+    `/3/customers/${idSegment(customerNumber)}`,
+    signalOf(ctx),
+  );
+  return unwrap(body, 'Customer', 'fortnox_Customer');
+}
+
+/** POST /3/customers. */
+export async function createCustomer(
+  clientFor: ClientFor,
+  ctx: Ctx,
+  input: CustomerInput,
+): Promise<FortnoxObject> {
+  const { body } = await clientFor(ctx).request('POST', '/3/customers', {
+    body: { Customer: input },
+    bodySchema: 'fortnox_Customer_Wrap',
+    ...signalOf(ctx),
+  });
+  const created = unwrap(body, 'Customer', 'fortnox_Customer');
+  ctx.logger.info('fortnox customer created', { customerNumber: text(created.CustomerNumber) });
+  return created;
+}
+
+/** PUTs only the fields that differ from `current` (Fortnox's PUT changes only what is sent); none → no request. */
+export async function updateCustomer(
+  clientFor: ClientFor,
+  ctx: Ctx,
+  current: FortnoxObject,
+  wanted: Readonly<Record<string, unknown>>,
+): Promise<FortnoxObject> {
+  const customerNumber = text(current.CustomerNumber);
+  const changed = Object.fromEntries(
+    Object.entries(wanted).filter(([key, value]) => key !== 'CustomerNumber' && !same(current[key], value)),
+  );
+  if (Object.keys(changed).length === 0) return current;
+  const { body } = await clientFor(ctx).request('PUT', `/3/customers/${idSegment(customerNumber)}`, {
+    body: { Customer: changed },
+    bodySchema: 'fortnox_Customer_Wrap',
+    retryAmbiguous: true, // a PUT of the same fields is idempotent
+    ...signalOf(ctx),
+  });
+  ctx.logger.info('fortnox customer updated', { customerNumber, fields: Object.keys(changed) });
+  return unwrap(body, 'Customer', 'fortnox_Customer');
 }
 
 export function customersUpsert(deps: ClientDeps) {
@@ -108,41 +165,9 @@ export function customersUpsert(deps: ClientDeps) {
       },
     ],
     async run(ctx, input) {
-      const client = clientFor(ctx);
       const existing = await findCustomer(clientFor, ctx, input);
-      if (existing === undefined) {
-        const { body } = await client.request('POST', '/3/customers', {
-          body: { Customer: input },
-          bodySchema: 'fortnox_Customer_Wrap',
-          ...signalOf(ctx),
-        });
-        ctx.logger.info('fortnox customer created', {
-          customerNumber: text(
-            (body as { Customer?: { CustomerNumber?: unknown } }).Customer?.CustomerNumber,
-          ),
-        });
-        return unwrap(body, 'Customer', 'fortnox_Customer');
-      }
-      const path = `/3/customers/${idSegment(existing)}`;
-      const current = unwrap(
-        (await client.request('GET', path, signalOf(ctx))).body,
-        'Customer',
-        'fortnox_Customer',
-      );
-      const changed = Object.fromEntries(
-        Object.entries(input).filter(
-          ([key, value]) => key !== 'CustomerNumber' && !same(current[key], value),
-        ),
-      );
-      if (Object.keys(changed).length === 0) return current;
-      const { body } = await client.request('PUT', path, {
-        body: { Customer: changed },
-        bodySchema: 'fortnox_Customer_Wrap',
-        retryAmbiguous: true, // a PUT of the same fields is idempotent
-        ...signalOf(ctx),
-      });
-      ctx.logger.info('fortnox customer updated', { customerNumber: existing, fields: Object.keys(changed) });
-      return unwrap(body, 'Customer', 'fortnox_Customer');
+      if (existing === undefined) return createCustomer(clientFor, ctx, input);
+      return updateCustomer(clientFor, ctx, await getCustomer(clientFor, ctx, existing), input);
     },
   });
 }

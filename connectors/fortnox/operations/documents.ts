@@ -1,6 +1,7 @@
 import { defineOperation, type OperationContext } from '../../../core/plugin-api/index.ts';
 import { idSegment, listAll, type ClientDeps, type FortnoxSettings } from '../client/index.ts';
 import { inputSchemaOf, outputSchemaOf } from '../schemas/from-openapi.ts';
+import { applyTextPolicy } from '../schemas/text.ts';
 import { clientFactory, signalOf, text, unwrap, type ClientFor, type FortnoxObject } from './shared.ts';
 
 export interface OrderInput {
@@ -33,9 +34,11 @@ async function findDocument(
   clientFor: ClientFor,
   ctx: Ctx,
   kind: 'orders' | 'invoices',
-  input: OrderInput,
+  given: OrderInput,
 ): Promise<FortnoxObject | undefined> {
   const client = clientFor(ctx);
+  // Compare what was (or would be) sent: the text policy may have cleaned the references.
+  const input = sentAs(ctx, kind, given);
   const [wrapper, list, schema] =
     kind === 'orders' ? ['Order', 'Orders', 'fortnox_Order'] : ['Invoice', 'Invoices', 'fortnox_Invoice'];
   const reference = text(input.ExternalInvoiceReference1 ?? (kind === 'orders' ? input.YourOrderNumber : ''));
@@ -65,12 +68,21 @@ async function findDocument(
       signalOf(ctx),
     );
     const document = unwrap(body, wrapper, schema);
+    // A credit invoice copies its invoice's references: it is not the invoice an attempt created.
+    if (kind === 'invoices' && text(document.Credit) === 'true') continue;
     if (document.CustomerNumber !== undefined && text(document.CustomerNumber) !== text(input.CustomerNumber))
       continue;
     if (yourOrderNumber && text(document.YourOrderNumber) !== yourOrderNumber) continue;
     return document;
   }
   return undefined;
+}
+
+function sentAs(ctx: Ctx, kind: 'orders' | 'invoices', input: OrderInput): OrderInput {
+  const [wrapper, schema] =
+    kind === 'orders' ? ['Order', 'fortnox_Order_Wrap'] : ['Invoice', 'fortnox_InvoicePayload_Wrap'];
+  const { body } = applyTextPolicy({ [wrapper]: input }, schema, ctx.settings.textPolicy);
+  return body[wrapper] as OrderInput;
 }
 
 export function ordersCreate(deps: ClientDeps) {

@@ -30,3 +30,41 @@ export function text(value: unknown): string {
 export function signalOf(ctx: ConnectorContext<FortnoxSettings>): { signal?: AbortSignal } {
   return ctx.signal ? { signal: ctx.signal } : {};
 }
+
+export const SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
+
+/** The input of operations that act on one document: `{ "DocumentNumber": "20" }`. */
+export const DOCUMENT_NUMBER_INPUT = {
+  $schema: SCHEMA_DIALECT,
+  type: 'object',
+  additionalProperties: false,
+  required: ['DocumentNumber'],
+  properties: { DocumentNumber: { type: 'string', pattern: '^[0-9]+$' } },
+} as const;
+
+export interface DocumentNumberInput {
+  readonly DocumentNumber: string;
+}
+
+/** `GET <path>` unwrapped, amounts as decimal strings. */
+export async function getObject(
+  clientFor: ClientFor,
+  ctx: ConnectorContext<FortnoxSettings>,
+  path: string,
+  wrapper: string,
+  schema: string,
+): Promise<FortnoxObject> {
+  const { body } = await clientFor(ctx).request('GET', path, signalOf(ctx));
+  return unwrap(body, wrapper, schema);
+}
+
+/** A document reference that points somewhere: Fortnox writes "0" (or nothing) for none. */
+export function isReference(value: unknown): boolean {
+  const reference = text(value);
+  return reference !== '' && reference !== '0';
+}
+
+/** Fortnox's booleans come back as booleans, some as "true"/"false" strings (`Credit`). */
+export function isTrue(value: unknown): boolean {
+  return value === true || value === 'true';
+}

@@ -21,7 +21,7 @@ export class Registers {
     const { errors } = this.config;
     if (this.config.rejectUnknownQueryParameters) {
       for (const key of Object.keys(query)) {
-        if (!(key in spec.search) && !spec.otherParams.includes(key)) {
+        if (!(key in spec.search) && !(key in (spec.exactSearch ?? {})) && !spec.otherParams.includes(key)) {
           throw errorInformation(400, 2000588, 'Ogiltig parameter i anropet.');
         }
       }
@@ -31,6 +31,11 @@ export class Registers {
       const filter = spec.filters[query.filter];
       if (!filter) throw fromTemplate(errors.invalidFilter);
       records = records.filter((stored) => filter(stored.data));
+    }
+    for (const [param, field] of Object.entries(spec.exactSearch ?? {})) {
+      const wanted = query[param];
+      if (wanted === undefined || wanted === '') continue;
+      records = records.filter((stored) => String(stored.data[field] ?? '') === wanted);
     }
     for (const [param, field] of Object.entries(spec.search)) {
       const wanted = query[param];
@@ -104,12 +109,224 @@ export class Registers {
       case 'invoices':
         record = this.newDocument(resource, input, key, today);
         break;
+      case 'invoicepayments':
+        record = this.newPayment(input, key, today);
+        break;
+      default:
+        record = { ...input, [spec.key]: resource === 'accounts' ? Number(key) : key };
     }
     const numeric = Number(key);
     if (Number.isInteger(numeric) && numeric >= this.tenant.next[resource])
       this.tenant.next[resource] = numeric + 1;
     map.set(key, { data: record, modifiedAt: now });
+    if (resource === 'invoices' && record.Credit === 'true') this.linkCredit(record);
     return { [spec.singular]: this.present(resource, record) };
+  }
+
+  /** Seeds a lookup register: replaces the record with the same key (defaults included). */
+  put(resource: ResourceName, record: FortnoxRecord): void {
+    const key = String(record[RESOURCES[resource].key]);
+    this.tenant.records[resource].set(key, { data: { ...record }, modifiedAt: this.config.now() });
+  }
+
+  companySettings(): FortnoxRecord {
+    return { CompanySettings: { ...this.tenant.companySettings } };
+  }
+
+  /** `GET /3/companyinformation`: the part of the company settings it shows, DatabaseNumber numeric. */
+  companyInformation(): FortnoxRecord {
+    const settings = this.tenant.companySettings;
+    return {
+      CompanyInformation: {
+        Address: settings.Address ?? '',
+        City: settings.City ?? '',
+        CompanyName: settings.Name ?? '',
+        CountryCode: settings.CountryCode ?? '',
+        DatabaseNumber: Number(settings.DatabaseNumber),
+        OrganizationNumber: settings.OrganizationNumber ?? '',
+        VisitAddress: settings.VisitAddress ?? '',
+        VisitCity: settings.VisitCity ?? '',
+        VisitCountryCode: settings.VisitCountryCode ?? '',
+        VisitZipCode: settings.VisitZipCode ?? '',
+        ZipCode: settings.ZipCode ?? '',
+      },
+    };
+  }
+
+  /**
+   * `PUT /3/invoices/{n}/credit`: a credit invoice for the whole invoice — its rows with negated
+   * quantities, `Credit: "true"`, `CreditInvoiceReference` = the original — and the original's
+   * `CreditInvoiceReference` set to it. Answers with the updated original (OpenAPI: "the updated
+   * invoice"). Only a booked invoice that is not credited yet can be credited (Fortnox's user guide).
+   * Balances stay as they are: Fortnox does not offset a credit against its invoice by itself; both
+   * are settled by payments (Fortnox support FAQ "Hur kvittar man en debet och en kredit").
+   */
+  credit(id: string): FortnoxRecord {
+    const { errors } = this.config;
+    const stored = this.find('invoices', id);
+    const original = stored.data;
+    if (original.Cancelled === true) throw fromTemplate(errors.documentLocked, { value: id });
+    if (original.Credit === 'true' || isReference(original.CreditInvoiceReference))
+      throw fromTemplate(errors.alreadyCredited, { value: id });
+    if (original.Booked !== true) throw fromTemplate(errors.notBooked, { value: id });
+    const payload = specSchema('fortnox_InvoicePayload').properties ?? {};
+    const header: FortnoxRecord = {};
+    for (const [key, value] of Object.entries(original)) {
+      if (
+        key in payload &&
+        ![
+          'DocumentNumber',
+          'InvoiceRows',
+          'OCR',
+          'InvoiceDate',
+          'DueDate',
+          'CreditInvoiceReference',
+        ].includes(key)
+      )
+        header[key] = value;
+    }
+    const rows = ((original.InvoiceRows as FortnoxRecord[] | undefined) ?? []).map((row) => {
+      const {
+        RowId: _id,
+        Total: _t,
+        PriceExcludingVAT: _p,
+        TotalExcludingVAT: _e,
+        ContributionPercent: _c,
+        ContributionValue: _v,
+        ...rest
+      } = row;
+      return { ...rest, DeliveredQuantity: new Decimal(String(row.DeliveredQuantity ?? 0)).neg().toString() };
+    });
+    this.create(
+      'invoices',
+      { Invoice: { ...header, CreditInvoiceReference: id, InvoiceRows: rows } },
+      { validate: false },
+    );
+    return { Invoice: this.present('invoices', this.find('invoices', id).data) };
+  }
+
+  /** `PUT /3/invoicepayments/{n}/bookkeep`: books the payment (a voucher in series C). */
+  bookkeepPayment(id: string): FortnoxRecord {
+    const stored = this.find('invoicepayments', id);
+    if (stored.data.Booked === true) throw fromTemplate(this.config.errors.documentLocked, { value: id });
+    this.touch(stored, {
+      ...stored.data,
+      Booked: true,
+      VoucherSeries: 'C',
+      VoucherNumber: this.nextVoucher('C'),
+      VoucherYear: 1,
+    });
+    return { InvoicePayment: this.present('invoicepayments', stored.data) };
+  }
+
+  /** `DELETE /3/invoicepayments/{n}`: only an unbooked payment; the invoice's balance is restored. */
+  deletePayment(id: string): void {
+    const stored = this.find('invoicepayments', id);
+    if (stored.data.Booked === true) throw fromTemplate(this.config.errors.documentLocked, { value: id });
+    const invoice = this.tenant.records.invoices.get(String(stored.data.InvoiceNumber));
+    if (invoice) {
+      const balance = dec(invoice.data.Balance).plus(dec(stored.data.AmountCurrency));
+      this.touch(invoice, { ...invoice.data, Balance: balance.toNumber(), FinalPayDate: null });
+    }
+    this.tenant.records.invoicepayments.delete(id);
+  }
+
+  /**
+   * A payment on an invoice, in the invoice's currency: `AmountCurrency` is what the invoice's
+   * `Balance` goes down by (required for a foreign-currency invoice), `Amount` the SEK amount (from
+   * `AmountCurrency` × the invoice's rate when left out). Balance 0 → `FinalPayDate` = the payment date.
+   */
+  private newPayment(input: FortnoxRecord, key: string, today: string): FortnoxRecord {
+    const { errors } = this.config;
+    const invoiceNumber = String(input.InvoiceNumber ?? '');
+    const stored = this.tenant.records.invoices.get(invoiceNumber);
+    if (!stored) throw fromTemplate(errors.unknownInvoice, { value: invoiceNumber });
+    const invoice = stored.data;
+    if (invoice.Cancelled === true) throw fromTemplate(errors.documentLocked, { value: invoiceNumber });
+    if (
+      this.config.payments.requireBookedInvoice &&
+      invoice.AccountingMethod !== 'CASH' &&
+      invoice.Booked !== true
+    )
+      throw fromTemplate(errors.notBooked, { value: invoiceNumber });
+    const paymentDate =
+      typeof input.PaymentDate === 'string' && input.PaymentDate !== '' ? input.PaymentDate : today;
+    if (paymentDate < String(invoice.InvoiceDate))
+      throw fromTemplate(errors.paymentBeforeInvoiceDate, { value: paymentDate });
+    const currency = String(invoice.Currency ?? 'SEK');
+    const rate = dec(invoice.CurrencyRate ?? 1);
+    const unit = dec(invoice.CurrencyUnit ?? 1);
+    let amountCurrency: Decimal;
+    let amount: Decimal;
+    if (currency === 'SEK') {
+      if (input.Amount === undefined && input.AmountCurrency === undefined)
+        throw fromTemplate(errors.required, { field: 'InvoicePayment.Amount' });
+      amount = dec(input.Amount ?? input.AmountCurrency);
+      amountCurrency = amount;
+    } else {
+      if (input.AmountCurrency === undefined)
+        throw fromTemplate(errors.required, { field: 'InvoicePayment.AmountCurrency' });
+      amountCurrency = dec(input.AmountCurrency);
+      amount =
+        input.Amount === undefined
+          ? amountCurrency.times(rate).div(unit).toDecimalPlaces(2, Decimal.ROUND_HALF_UP)
+          : dec(input.Amount);
+    }
+    let account = input.ModeOfPaymentAccount ?? null;
+    if (typeof input.ModeOfPayment === 'string' && input.ModeOfPayment !== '') {
+      const mode = this.tenant.records.modesofpayments.get(input.ModeOfPayment);
+      if (!mode)
+        throw fromTemplate(errors.invalidValue, {
+          field: 'InvoicePayment.ModeOfPayment',
+          value: input.ModeOfPayment,
+        });
+      account ??= Number(mode.data.AccountNumber);
+    }
+    const balance = dec(invoice.Balance).minus(amountCurrency);
+    this.touch(stored, {
+      ...invoice,
+      Balance: balance.toNumber(),
+      FinalPayDate: balance.isZero() ? paymentDate : (invoice.FinalPayDate ?? null),
+    });
+    return {
+      Number: key,
+      InvoiceNumber: Number(invoiceNumber),
+      Amount: amount.toNumber(),
+      AmountCurrency: amountCurrency.toNumber(),
+      Booked: false,
+      Currency: currency,
+      CurrencyRate: rate.toNumber(),
+      CurrencyUnit: unit.toNumber(),
+      ExternalInvoiceReference1: invoice.ExternalInvoiceReference1 ?? '',
+      ExternalInvoiceReference2: invoice.ExternalInvoiceReference2 ?? '',
+      InvoiceCustomerName: invoice.CustomerName ?? '',
+      InvoiceCustomerNumber: invoice.CustomerNumber ?? '',
+      InvoiceDueDate: invoice.DueDate ?? null,
+      InvoiceOCR: invoice.OCR ?? '',
+      InvoiceTotal: String(invoice.Total ?? 0),
+      ModeOfPayment: input.ModeOfPayment ?? '',
+      ModeOfPaymentAccount: account,
+      PaymentDate: paymentDate,
+      Source: 'manual',
+      VoucherNumber: null,
+      VoucherSeries: null,
+      VoucherYear: null,
+      WriteOffs: input.WriteOffs ?? [],
+    };
+  }
+
+  /** A new credit invoice: the original it credits is linked back if it has no credit yet. */
+  private linkCredit(credit: FortnoxRecord): void {
+    const original = this.tenant.records.invoices.get(String(credit.CreditInvoiceReference));
+    if (original && !isReference(original.data.CreditInvoiceReference)) {
+      this.touch(original, { ...original.data, CreditInvoiceReference: String(credit.DocumentNumber) });
+    }
+  }
+
+  private nextVoucher(series: string): number {
+    const next = this.tenant.nextVoucher[series] ?? 1;
+    this.tenant.nextVoucher[series] = next + 1;
+    return next;
   }
 
   update(resource: ResourceName, id: string, body: unknown): FortnoxRecord {
@@ -133,7 +350,11 @@ export class Registers {
         );
       }
       computeTotals(resource, record, this.config.roundOffToWholeKrona);
-      if (resource === 'invoices') record.Balance = record.Total;
+      if (resource === 'invoices') {
+        // What was paid stays paid: the balance follows the new total.
+        const paid = dec(stored.data.Total).minus(dec(stored.data.Balance));
+        record.Balance = dec(record.Total).minus(paid).toNumber();
+      }
     }
     this.touch(stored, record);
     return { [spec.singular]: this.present(resource, record) };
@@ -192,7 +413,7 @@ export class Registers {
       ...stored.data,
       Booked: true,
       VoucherSeries: 'B',
-      VoucherNumber: Number(id),
+      VoucherNumber: this.nextVoucher('B'),
       VoucherYear: 1,
     });
     return { Invoice: this.present('invoices', stored.data) };
@@ -224,6 +445,14 @@ export class Registers {
     );
     computeTotals(kind, record, this.config.roundOffToWholeKrona);
     if (kind === 'invoices') {
+      if (isReference(input.CreditInvoiceReference)) {
+        // A credit invoice made by POST: it names the invoice it credits (partial credits).
+        const reference = String(input.CreditInvoiceReference);
+        if (!this.tenant.records.invoices.has(reference))
+          throw fromTemplate(this.config.errors.unknownInvoice, { value: reference });
+        record.CreditInvoiceReference = reference;
+        record.Credit = 'true';
+      }
       const days = Number(record.TermsOfPayment);
       if (input.DueDate === undefined)
         record.DueDate = addDays(String(record.InvoiceDate), Number.isFinite(days) ? days : 30);
@@ -303,6 +532,8 @@ export class Registers {
         if (typeof value === 'number') item[field] = String(value);
       }
     }
+    if (spec.name === 'invoicepayments')
+      item.WriteOffExist = Array.isArray(record.WriteOffs) && record.WriteOffs.length > 0;
     if (spec.name === 'invoices' && typeof item.CurrencyRate === 'number')
       item.CurrencyRate = String(item.CurrencyRate);
     return item;
@@ -311,6 +542,17 @@ export class Registers {
 
 /** Marks a body that was not valid JSON (the parser hands it on instead of failing the request). */
 export const BAD_JSON = Symbol('bad-json');
+
+/** A document reference that points somewhere: Fortnox writes "0" (or nothing) for none. */
+function isReference(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== '' && String(value) !== '0';
+}
+
+function dec(value: unknown): Decimal {
+  if (typeof value === 'number' || (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)))
+    return new Decimal(value);
+  return new Decimal(0);
+}
 
 function withCountry(record: FortnoxRecord): void {
   const code = record.CountryCode;

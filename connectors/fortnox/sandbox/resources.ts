@@ -13,6 +13,8 @@ export interface ResourceSpec {
   readonly filters: Readonly<Record<string, (record: Record<string, unknown>) => boolean>>;
   /** Query parameter → field it searches (substring, case-insensitive, like Fortnox). */
   readonly search: Readonly<Record<string, string>>;
+  /** Query parameter → field it must equal (numeric parameters such as `invoicenumber`). */
+  readonly exactSearch?: Readonly<Record<string, string>>;
   /** Other query parameters the list understands (so they are not "unknown"). */
   readonly otherParams: readonly string[];
 }
@@ -23,7 +25,7 @@ const isInvoiced = (record: Record<string, unknown>) =>
 
 const PAGING = ['page', 'limit', 'offset', 'filter', 'lastmodified', 'sortby', 'sortorder'];
 
-export const RESOURCES: Readonly<Record<ResourceName, ResourceSpec>> = {
+const DOCUMENT_RESOURCES = {
   customers: {
     name: 'customers',
     singular: 'Customer',
@@ -120,6 +122,8 @@ export const RESOURCES: Readonly<Record<ResourceName, ResourceSpec>> = {
       invoicetype: 'InvoiceType',
       currency: 'Currency',
     },
+    // UNCONFIRMED: credit=true lists credit invoices only, credit=false the others.
+    exactSearch: { credit: 'Credit' },
     otherParams: [
       ...PAGING,
       'fromdate',
@@ -133,8 +137,86 @@ export const RESOURCES: Readonly<Record<ResourceName, ResourceSpec>> = {
       'articledescription',
       'accountnumberfrom',
       'accountnumberto',
-      'credit',
     ],
+  },
+} satisfies Partial<Record<ResourceName, ResourceSpec>>;
+
+/** A lookup register: the whole record in lists, no filters, paged like the others. */
+function lookup(
+  name: ResourceName,
+  singular: string,
+  plural: string,
+  key: string,
+  schema: string,
+): ResourceSpec {
+  return {
+    name,
+    singular,
+    plural,
+    key,
+    inputSchema: schema,
+    listItemSchema: schema,
+    filters: {},
+    search: {},
+    otherParams: PAGING,
+  };
+}
+
+export const RESOURCES: Readonly<Record<ResourceName, ResourceSpec>> = {
+  ...DOCUMENT_RESOURCES,
+  invoicepayments: {
+    name: 'invoicepayments',
+    singular: 'InvoicePayment',
+    plural: 'InvoicePayments',
+    key: 'Number',
+    inputSchema: 'fortnox_InvoicePayment',
+    listItemSchema: 'fortnox_InvoicePaymentListItem',
+    filters: {},
+    search: {},
+    exactSearch: { invoicenumber: 'InvoiceNumber' },
+    otherParams: PAGING,
+  },
+  currencies: lookup('currencies', 'Currency', 'Currencies', 'Code', 'fortnox_Currency'),
+  modesofpayments: lookup(
+    'modesofpayments',
+    'ModeOfPayment',
+    'ModesOfPayments',
+    'Code',
+    'fortnox_ModeOfPayment',
+  ),
+  termsofpayments: lookup(
+    'termsofpayments',
+    'TermsOfPayment',
+    'TermsOfPayments',
+    'Code',
+    'fortnox_TermsOfPayment',
+  ),
+  wayofdeliveries: lookup(
+    'wayofdeliveries',
+    'WayOfDelivery',
+    'WayOfDeliveries',
+    'Code',
+    'fortnox_WayOfDelivery',
+  ),
+  termsofdeliveries: lookup(
+    'termsofdeliveries',
+    'TermsOfDelivery',
+    'TermsOfDeliveries',
+    'Code',
+    'fortnox_TermsOfDelivery',
+  ),
+  // Recorded in the OpenAPI document with a capital D: PreDefinedAccount(s).
+  predefinedaccounts: lookup(
+    'predefinedaccounts',
+    'PreDefinedAccount',
+    'PreDefinedAccounts',
+    'Name',
+    'fortnox_PredefinedAccount',
+  ),
+  accounts: {
+    ...lookup('accounts', 'Account', 'Accounts', 'Number', 'fortnox_AccountSingleItem'),
+    listItemSchema: 'fortnox_AccountListItem',
+    otherParams: [...PAGING, 'sru', 'financialyear'],
   },
 };
 

@@ -1,3 +1,6 @@
+// Fortnox's character set and the max lengths other sources add live with the client's text policy,
+// so the sandbox refuses exactly what the client would have cleaned.
+import { ALLOWED_TEXT, maxLengthOf } from '../schemas/text.ts';
 import { SPEC_SCHEMAS, type SpecSchema } from '../spec/spec-schema.ts';
 import type { SandboxErrorTemplates } from './config.ts';
 import { fromTemplate, type FortnoxHttpError } from './errors.ts';
@@ -14,14 +17,6 @@ export function specSchema(name: string): SpecSchema {
 function resolve(schema: SpecSchema): SpecSchema {
   return schema.$ref ? specSchema(schema.$ref.replace('#/components/schemas/', '')) : schema;
 }
-
-/**
- * Characters Fortnox accepts in text (its "formats and encoding" guide, restated): letters a–z with
- * å ä ö é á œ æ ø ü, digits, space and a fixed set of punctuation, NBSP, CR and LF. Anything else —
- * emoji, straight or curly double quotes, `<`, `>` — is refused with 2000359.
- */
-export const ALLOWED_TEXT =
-  /^[A-Za-z0-9 åäöéáœæøüÅÄÖÉÁŒÆØÜ–:.´’,;^¤#%§£$€¢¥©™°&/()=+\-*_!?²³®½@`\u00a0\r\n]*$/u;
 
 const NUMERIC = /^-?\d+(\.\d+)?$/;
 
@@ -127,8 +122,9 @@ function check(
         return fromTemplate(errors.notAlphanumeric, { field, value: display(value) });
       if (value === 'API_BLANK') return '';
       if (!ALLOWED_TEXT.test(value)) return fromTemplate(errors.invalidCharacters, { field, value });
-      if (schema.maxLength !== undefined && [...value].length > schema.maxLength) {
-        return fromTemplate(errors.tooLong, { field, value, max: schema.maxLength });
+      const max = maxLengthOf(schema, path);
+      if (max !== undefined && [...value].length > max) {
+        return fromTemplate(errors.tooLong, { field, value, max });
       }
       if (schema.minLength !== undefined && value !== '' && [...value].length < schema.minLength) {
         return fromTemplate(errors.invalidValue, { field, value });
