@@ -1,0 +1,142 @@
+import type { ExecutionPlan } from '../../core/plan/execution-plan.ts';
+import { executeRecord, StepFailedError, type StepEngines } from '../../core/plan/execute-record.ts';
+import { isConnectorError } from '../../core/plugin-api/index.ts';
+import type { FailedRecord, PipelineRunPorts, RunSummary } from './run-pipeline.ts';
+import type { RunReport } from './run-report.ts';
+
+/** What one run carries from record to record. */
+export interface RunState {
+  readonly ports: PipelineRunPorts;
+  readonly summary: RunSummary;
+  readonly report: RunReport;
+  /** The cursor the run started from (undefined on a first run). */
+  readonly startCursor: string | undefined;
+}
+
+/**
+ * Counts a record read and decides whether it goes on: `source.where`, and its idempotency key (in
+ * a batched pipeline also its `source.batch.key`, so a record whose key cannot be read fails alone,
+ * not its whole batch). Returns the key, or undefined for a record skipped or dead-lettered here.
+ */
+export async function admit(state: RunState, record: unknown): Promise<string | undefined> {
+  const { ports, summary } = state;
+  const { plan, engines } = ports;
+  summary.read++;
+  const data = { record, params: ports.params ?? {}, tenant: ports.tenant ?? {} };
+  try {
+    if (plan.source.where !== undefined && !engines.isTruthy(engines.evaluate(plan.source.where, data))) {
+      summary.skipped++;
+      return undefined;
+    }
+    if (plan.source.batch?.key !== undefined) engines.evaluate(plan.source.batch.key, data);
+    return recordKeyOf(plan, engines, data);
+  } catch (error) {
+    // a record the pipeline cannot even classify is this record's failure, not the run's
+    summary.failed++;
+    const id = (record as { id?: unknown } | null)?.id;
+    await ports.deadLetter(
+      sourceFailure(
+        plan,
+        `unkeyed:${String(id ?? summary.read)}`,
+        record,
+        plan.source.batch
+          ? 'source.where / source.batch.key / idempotency.key'
+          : 'source.where / idempotency.key',
+        {
+          message: error instanceof Error ? error.message : String(error),
+          kind: error instanceof Error ? error.name : 'error',
+        },
+      ),
+    );
+    return undefined;
+  }
+}
+
+/**
+ * Runs the steps for one record or one batch (`count` records) under its key. A retryable failure
+ * stops the run (`'stop'`: the next run resumes here) until the pipeline's retry.maxAttempts are
+ * spent; then, like any other failure, it is dead-lettered and the run goes on.
+ */
+export async function runUnit(
+  state: RunState,
+  record: unknown,
+  recordKey: string,
+  count: number,
+): Promise<'done' | 'stop'> {
+  const { ports, summary, report } = state;
+  const { plan } = ports;
+  try {
+    const outcome = await executeRecord(
+      plan,
+      { record, params: ports.params ?? {}, tenant: ports.tenant ?? {} },
+      ports.engines,
+      ports.invokeFor(recordKey),
+    );
+    summary.processed += count;
+    report.add(outcome);
+    return 'done';
+  } catch (error) {
+    if (!(error instanceof StepFailedError)) throw error;
+    report.add(error.outcome);
+    if (
+      isRetryable(plan, error.cause) &&
+      (await ports.attemptsOf(recordKey, error.step)) < plan.retry.maxAttempts
+    ) {
+      summary.retryLater = { recordKey, step: error.step, message: error.message };
+      return 'stop';
+    }
+    summary.failed += count;
+    await ports.deadLetter(failedRecord(recordKey, record, error));
+    return 'done';
+  }
+}
+
+export function sourceFailure(
+  plan: ExecutionPlan,
+  recordKey: string,
+  record: unknown,
+  failedStep: string,
+  error: FailedRecord['error'],
+): FailedRecord {
+  return { recordKey, record, failedStep, position: plan.source.position, error, trace: [] };
+}
+
+function isRetryable(plan: ExecutionPlan, cause: unknown): boolean {
+  return isConnectorError(cause) && cause.retryable && plan.retry.retryOn.includes(cause.kind);
+}
+
+function recordKeyOf(
+  plan: ExecutionPlan,
+  engines: StepEngines,
+  data: Readonly<Record<string, unknown>>,
+): string {
+  const key =
+    plan.idempotencyKey === undefined
+      ? (data.record as { id?: unknown } | null)?.id
+      : engines.evaluate(plan.idempotencyKey, data);
+  if (key === undefined || key === null || key === '') {
+    throw new Error(
+      `pipeline ${plan.id}: a record has no idempotency key (set idempotency.key or give records an id)`,
+    );
+  }
+  return String(key);
+}
+
+/** A step failure as a dead letter records it. */
+export function failedRecord(recordKey: string, record: unknown, error: StepFailedError): FailedRecord {
+  const cause = error.cause;
+  const connector = isConnectorError(cause) ? cause : undefined;
+  return {
+    recordKey,
+    record,
+    failedStep: error.step,
+    position: error.position,
+    error: {
+      message: cause instanceof Error ? cause.message : String(cause),
+      kind: connector?.kind ?? (cause instanceof Error ? cause.name : 'error'),
+      ...(connector?.field === undefined ? {} : { field: connector.field }),
+      ...(connector?.code === undefined ? {} : { code: connector.code }),
+    },
+    trace: error.outcome.trace,
+  };
+}
