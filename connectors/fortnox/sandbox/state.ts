@@ -1,7 +1,24 @@
+import { seedLookupDefaults } from './lookups.ts';
+import type { WarehouseSeed } from './warehouse-state.ts';
+
 /** The sandbox's whole state, in memory: OAuth clients and tokens, and per tenant its registers. */
 export type FortnoxRecord = Record<string, unknown>;
 
-export const RESOURCE_NAMES = ['customers', 'articles', 'orders', 'invoices'] as const;
+export const RESOURCE_NAMES = [
+  'customers',
+  'articles',
+  'orders',
+  'invoices',
+  'invoicepayments',
+  // Registers documents refer to (lookups), seeded with Swedish defaults (lookups.ts).
+  'currencies',
+  'modesofpayments',
+  'termsofpayments',
+  'wayofdeliveries',
+  'termsofdeliveries',
+  'predefinedaccounts',
+  'accounts',
+] as const;
 export type ResourceName = (typeof RESOURCE_NAMES)[number];
 
 export interface StoredRecord {
@@ -15,6 +32,10 @@ export interface TenantData {
   /** The next number per series, for records created without one. */
   readonly next: Record<ResourceName, number>;
   nextRowId: number;
+  /** The next voucher number per series (`B` invoices, `C` payments), set by bookkeep actions. */
+  readonly nextVoucher: Record<string, number>;
+  /** `GET /3/settings/company`. */
+  companySettings: FortnoxRecord;
 }
 
 export interface RequestLogEntry {
@@ -69,6 +90,23 @@ export interface SandboxSeed {
   readonly articles?: readonly FortnoxRecord[];
   readonly orders?: readonly FortnoxRecord[];
   readonly invoices?: readonly FortnoxRecord[];
+  readonly invoicepayments?: readonly FortnoxRecord[];
+  /** Lookup registers: each seeded record replaces the default with the same key. */
+  readonly currencies?: readonly FortnoxRecord[];
+  readonly modesofpayments?: readonly FortnoxRecord[];
+  readonly termsofpayments?: readonly FortnoxRecord[];
+  readonly wayofdeliveries?: readonly FortnoxRecord[];
+  readonly termsofdeliveries?: readonly FortnoxRecord[];
+  readonly predefinedaccounts?: readonly FortnoxRecord[];
+  readonly accounts?: readonly FortnoxRecord[];
+  /** Merged into the default company settings. */
+  readonly companySettings?: FortnoxRecord;
+  /** Price lists (`Code`, `Description`) besides the default list `A` (prices.ts). */
+  readonly priceLists?: readonly FortnoxRecord[];
+  /** Prices (`ArticleNumber`, `PriceList`, `FromQuantity`, `Price`); seeded articles' `SalesPrice` is list A's base price. */
+  readonly prices?: readonly FortnoxRecord[];
+  /** Fortnox Lager: activation, negative stock allowed, stock points, balances (warehouse-state.ts). */
+  readonly warehouse?: WarehouseSeed;
 }
 
 export const DEFAULT_TENANT = '1';
@@ -90,10 +128,13 @@ export class SandboxState {
     let data = this.tenants.get(tenantId);
     if (!data) {
       data = {
-        records: { customers: new Map(), articles: new Map(), orders: new Map(), invoices: new Map() },
-        next: { customers: 1, articles: 1, orders: 1, invoices: 1 },
+        records: Object.fromEntries(RESOURCE_NAMES.map((name) => [name, new Map()])) as TenantData['records'],
+        next: Object.fromEntries(RESOURCE_NAMES.map((name) => [name, 1])) as TenantData['next'],
         nextRowId: 1,
+        nextVoucher: {},
+        companySettings: {},
       };
+      seedLookupDefaults(data, tenantId);
       this.tenants.set(tenantId, data);
     }
     return data;
@@ -120,9 +161,12 @@ export class SandboxState {
   snapshot(): Record<string, unknown> {
     const tenants: Record<string, unknown> = {};
     for (const [id, data] of this.tenants) {
-      tenants[id] = Object.fromEntries(
-        RESOURCE_NAMES.map((name) => [name, [...data.records[name].values()].map((stored) => stored.data)]),
-      );
+      tenants[id] = {
+        ...Object.fromEntries(
+          RESOURCE_NAMES.map((name) => [name, [...data.records[name].values()].map((stored) => stored.data)]),
+        ),
+        companySettings: data.companySettings,
+      };
     }
     return {
       tenants,
