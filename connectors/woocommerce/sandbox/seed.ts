@@ -1,5 +1,6 @@
 import type { StoreClock } from './clock.ts';
 import type { Doc, SandboxState, SandboxWebhook } from './state.ts';
+import { setOrderStatus, touch } from './store.ts';
 
 /**
  * What `start({ seed })` and `POST /__admin/seed` accept: WooCommerce's own JSON (e.g. the recorded
@@ -128,4 +129,38 @@ export function applySeed(state: SandboxState, seed: WooSeed, clock: StoreClock)
     state.seenId(id);
   }
   defaultSettings(state);
+}
+
+/**
+ * Orders placed now, as a checkout would place them: each arrives `pending` and moves to its own
+ * status (default `processing`) with WooCommerce's side effects (stock reduced, paid date), and is
+ * then due an `order.created` webhook. Returns the orders and the products whose stock changed.
+ */
+export function applyCheckouts(
+  state: SandboxState,
+  orders: readonly unknown[],
+  clock: StoreClock,
+): { orders: Doc[]; touched: Set<Doc> } {
+  const placed: Doc[] = [];
+  const touched = new Set<Doc>();
+  for (const value of orders) {
+    const doc = asDoc(value);
+    if (!doc) continue;
+    const target = typeof doc.status === 'string' && doc.status !== '' ? doc.status : 'processing';
+    doc.status = 'pending';
+    // The stock is reduced here, by this checkout, whatever the JSON says happened before.
+    for (const item of (doc.line_items as { meta_data?: { key: string }[] }[] | undefined) ?? []) {
+      item.meta_data = (item.meta_data ?? []).filter((m) => m.key !== '_reduced_stock');
+    }
+    state.orders.set(doc.id, doc);
+    state.seenId(doc.id);
+    for (const list of ['line_items', 'shipping_lines', 'fee_lines', 'coupon_lines', 'tax_lines'] as const) {
+      for (const item of (doc[list] as { id?: number }[] | undefined) ?? [])
+        state.seenId(Number(item.id ?? 0));
+    }
+    for (const product of setOrderStatus(state, doc, target, clock)) touched.add(product);
+    touch(doc, clock);
+    placed.push(doc);
+  }
+  return { orders: placed, touched };
 }

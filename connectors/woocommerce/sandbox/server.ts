@@ -3,7 +3,7 @@ import type { RunningSandbox, SandboxOptions } from '../../../core/plugin-api/in
 import { authenticate, permissionError, type Transport } from './auth.ts';
 import { dateParam, stamps, type StoreClock } from './clock.ts';
 import { errors, wcError, type PermissionKind, type WcError } from './errors.ts';
-import { applySeed, defaultSettings, type WooSeed } from './seed.ts';
+import { applyCheckouts, applySeed, defaultSettings, type WooSeed } from './seed.ts';
 import {
   SandboxState,
   type ApiKey,
@@ -304,7 +304,12 @@ export async function startSandbox(
   });
   route('GET', '/orders/:id/refunds', 'list', ({ params, query }) => {
     const order = findOrder(params.id!, 404);
-    return paged(state.refunds.get(order.id) ?? [], query, `/orders/${order.id}/refunds`, (r) => r);
+    return paged(
+      sortDocs(state.refunds.get(order.id) ?? [], query),
+      query,
+      `/orders/${order.id}/refunds`,
+      (r) => r,
+    );
   });
   route('GET', '/orders/:id/refunds/:refundId', 'view', ({ params }) => {
     const order = findOrder(params.id!, 404);
@@ -414,6 +419,7 @@ export async function startSandbox(
     }
     const include = list(query.include).map(Number);
     if (include.length > 0) docs = docs.filter((d) => include.includes(d.id));
+    docs = dateFilter(docs, query);
     return paged(sortDocs(docs, query), query, `/products/${parent.id}/variations`, productOut);
   });
   route('GET', '/products/:id/variations/:variationId', 'view', ({ params }) => ({
@@ -610,6 +616,13 @@ export async function startSandbox(
   app.post('/__admin/seed', async (request) => {
     applySeed(state, (request.body ?? {}) as WooSeed, clock);
     return { orders: state.orders.size, products: state.products.size, variations: state.variations.size };
+  });
+  app.post('/__admin/checkout', async (request) => {
+    const body = (request.body ?? {}) as { orders?: unknown[] };
+    const placed = applyCheckouts(state, body.orders ?? [], clock);
+    for (const order of placed.orders) deliverer.enqueue('order', 'created', order.id);
+    productChanged(placed.touched);
+    return { orders: placed.orders.map((o) => ({ id: o.id, status: o.status })) };
   });
   app.get('/__admin/state', async () => ({
     orders: [...state.orders.values()],

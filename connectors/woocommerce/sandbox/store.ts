@@ -1,3 +1,4 @@
+import { Decimal } from 'decimal.js';
 import { stamps, type StoreClock } from './clock.ts';
 import { errors, ORDER_WRITE_STATUSES, type WcError } from './errors.ts';
 import type { Doc, SandboxState } from './state.ts';
@@ -105,8 +106,52 @@ export function setOrderStatus(state: SandboxState, order: Doc, status: string, 
     order.date_completed = local;
     order.date_completed_gmt = gmt;
   }
+  if (status === 'refunded') refundRemainder(state, order, clock);
   touch(order, clock);
   return touched;
+}
+
+/**
+ * `wc_order_fully_refunded`: an order set to `refunded` gets a refund of whatever is left, with no
+ * rows, no gateway call and no restock, and an order note saying the money was not sent back.
+ */
+function refundRemainder(state: SandboxState, order: Doc, clock: StoreClock): void {
+  const refunds = state.refunds.get(order.id) ?? [];
+  const refunded = refunds.reduce((sum, r) => sum.plus(String(r.amount ?? '0')), new Decimal(0));
+  const remaining = new Decimal(String(order.total ?? '0')).minus(refunded);
+  if (remaining.lessThanOrEqualTo(0)) return;
+  const { gmt, local } = stamps(clock);
+  const reason = 'Order fully refunded.';
+  const amount = remaining.toFixed(2);
+  const refund: Doc = {
+    id: state.nextId(),
+    date_created: local,
+    date_created_gmt: gmt,
+    amount,
+    reason,
+    refunded_by: 1,
+    refunded_payment: false,
+    meta_data: [],
+    line_items: [],
+    shipping_lines: [],
+    tax_lines: [],
+    fee_lines: [],
+  };
+  state.refunds.set(order.id, [...refunds, refund]);
+  order.refunds = [
+    ...((order.refunds as unknown[] | undefined) ?? []),
+    { id: refund.id, reason, total: `-${amount}` },
+  ];
+  state.notes.set(order.id, [
+    ...(state.notes.get(order.id) ?? []),
+    {
+      id: state.nextId(),
+      note: 'Order status set to refunded. To return funds to the customer you will need to issue a refund through your payment gateway.',
+      customer_note: false,
+      author: 'system',
+      date_created_gmt: gmt,
+    },
+  ]);
 }
 
 // ---------------------------------------------------------------------------------------------

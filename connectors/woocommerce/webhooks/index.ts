@@ -1,7 +1,9 @@
+export type { DeliveryDedupe } from '../../../core/plugin-api/index.ts';
 export {
+  MemoryDeliveryDedupe,
   memoryDedupe,
   receiveWebhook,
-  type DeliveryDedupe,
+  verifyDelivery,
   type HeaderBag,
   type WebhookOutcome,
   type WebhookRequest,

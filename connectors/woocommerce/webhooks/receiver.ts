@@ -1,3 +1,4 @@
+import type { DeliveryDedupe } from '../../../core/plugin-api/index.ts';
 import { verifySignature } from './verify.ts';
 
 export type HeaderBag = Readonly<Record<string, string | readonly string[] | undefined>>;
@@ -19,6 +20,11 @@ export type WebhookOutcome =
       readonly event: string;
       readonly webhookId: string;
       readonly deliveryId: string;
+      /**
+       * What identifies this delivery for a `DeliveryDedupe`: delivery id **and** signature, since
+       * WooCommerce's delivery id only hashes webhook id and the second.
+       */
+      readonly deliveryKey: string;
       readonly source: string;
       /** True when this exact delivery was seen before (answer 200, do nothing). */
       readonly duplicate: boolean;
@@ -30,23 +36,31 @@ export type WebhookOutcome =
       readonly reason: 'missing_signature' | 'bad_signature' | 'bad_body' | 'missing_topic';
     };
 
-/** Remembers deliveries already handled. The runtime gives a shared, persistent one; this is per process. */
-export interface DeliveryDedupe {
-  /** Records the key; false when it was already there. */
-  firstTime(key: string): boolean;
+/**
+ * The per-process dedupe: the last `size` delivery keys. The runtime's persistent, shared
+ * `DeliveryDedupe` (core/plugin-api) is the real one; this one serves tests and single processes.
+ */
+export class MemoryDeliveryDedupe implements DeliveryDedupe {
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly size = 10_000) {}
+
+  /** Records the key now; false when it was already there. */
+  record(key: string): boolean {
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    if (this.seen.size > this.size) this.seen.delete(this.seen.values().next().value as string);
+    return true;
+  }
+
+  async firstTime(key: string): Promise<boolean> {
+    return this.record(key);
+  }
 }
 
 /** An in-memory dedupe remembering the last `size` deliveries. */
-export function memoryDedupe(size = 10_000): DeliveryDedupe {
-  const seen = new Set<string>();
-  return {
-    firstTime(key) {
-      if (seen.has(key)) return false;
-      seen.add(key);
-      if (seen.size > size) seen.delete(seen.values().next().value as string);
-      return true;
-    },
-  };
+export function memoryDedupe(size = 10_000): MemoryDeliveryDedupe {
+  return new MemoryDeliveryDedupe(size);
 }
 
 function header(headers: HeaderBag, name: string): string | undefined {
@@ -59,15 +73,13 @@ function header(headers: HeaderBag, name: string): string | undefined {
 }
 
 /**
- * Handles one request to the webhook endpoint. Signed deliveries are verified on the raw body; the
- * unsigned creation ping (`webhook_id=N`, no `X-WC-Webhook-*` headers) is recognised and answered
- * 200. Duplicates are detected by delivery id **and** signature: WooCommerce's delivery id is a hash
- * of webhook id and the second, so two different deliveries in one second share it (seen in the
- * recorded deliveries).
+ * Checks one request to the webhook endpoint, without remembering anything. Signed deliveries are
+ * verified on the raw body; the unsigned creation ping (`webhook_id=N`, no `X-WC-Webhook-*`
+ * headers) is recognised and answered 200. `duplicate` is always false here: see `receiveWebhook`.
  */
-export function receiveWebhook(
+export function verifyDelivery(
   request: WebhookRequest,
-  options: { readonly secret: string; readonly dedupe?: DeliveryDedupe },
+  options: { readonly secret: string },
 ): WebhookOutcome {
   const raw = typeof request.rawBody === 'string' ? request.rawBody : request.rawBody.toString('utf8');
   const signature = header(request.headers, 'x-wc-webhook-signature');
@@ -90,7 +102,6 @@ export function receiveWebhook(
   }
   const [topicResource = '', topicEvent = ''] = topic.split('.');
   const deliveryId = header(request.headers, 'x-wc-webhook-delivery-id') ?? '';
-  const duplicate = options.dedupe ? !options.dedupe.firstTime(`${deliveryId}:${signature}`) : false;
   return {
     kind: 'delivery',
     status: 200,
@@ -99,8 +110,24 @@ export function receiveWebhook(
     event: header(request.headers, 'x-wc-webhook-event') ?? topicEvent,
     webhookId: header(request.headers, 'x-wc-webhook-id') ?? '',
     deliveryId,
+    deliveryKey: `${deliveryId}:${signature.trim()}`,
     source: header(request.headers, 'x-wc-webhook-source') ?? '',
-    duplicate,
+    duplicate: false,
     payload,
   };
+}
+
+/**
+ * `verifyDelivery`, then the dedupe: a verified delivery whose key the dedupe has seen before is
+ * marked `duplicate` (answer 200, start nothing). Keys are delivery id **and** signature:
+ * WooCommerce's delivery id is a hash of webhook id and the second, so two different deliveries in
+ * one second share it (seen in the recorded deliveries).
+ */
+export async function receiveWebhook(
+  request: WebhookRequest,
+  options: { readonly secret: string; readonly dedupe?: DeliveryDedupe },
+): Promise<WebhookOutcome> {
+  const outcome = verifyDelivery(request, options);
+  if (outcome.kind !== 'delivery' || !options.dedupe) return outcome;
+  return { ...outcome, duplicate: !(await options.dedupe.firstTime(outcome.deliveryKey)) };
 }

@@ -151,6 +151,33 @@ describe('order status transitions and stock', () => {
   });
 });
 
+describe('admin checkouts', () => {
+  const good = () => basic(target.settings.consumerKey, target.settings.consumerSecret);
+
+  it('places an order as a checkout does: pending → its status, stock reduced once, paid date set', async () => {
+    const stock = async () =>
+      (await call('GET', '/products/50', { auth: good() })).body.stock_quantity as number;
+    const before = await stock();
+    const order = referenceJson<Record<string, unknown>>('orders', 'a-se-b2c-coupon-shipping.json');
+    const placed = await target.admin<{ orders: { id: number; status: string }[] }>('checkout', {
+      orders: [{ ...order, id: 4300, number: '4300', date_paid_gmt: null }],
+    });
+    expect(placed.orders).toEqual([{ id: 4300, status: 'processing' }]);
+    expect(await stock()).toBe(before - 2);
+    const stored = (await call('GET', '/orders/4300', { auth: good() })).body;
+    expect(stored.date_paid_gmt).toEqual(expect.any(String));
+    const item = (stored.line_items as { meta_data: { key: string; value: string }[] }[])[0]!;
+    expect(item.meta_data.filter((m) => m.key === '_reduced_stock')).toEqual([
+      expect.objectContaining({ value: '2' }),
+    ]);
+    // A repeat of the same status changes nothing; cancelling gives the stock back.
+    await call('PUT', '/orders/4300', { auth: good(), body: { status: 'processing' } });
+    expect(await stock()).toBe(before - 2);
+    await call('PUT', '/orders/4300', { auth: good(), body: { status: 'cancelled' } });
+    expect(await stock()).toBe(before);
+  });
+});
+
 describe('webhooks delivered like WooCommerce delivers them', () => {
   it('creation ping, then a signed order.updated delivery the receiver verifies', async () => {
     const received: { headers: IncomingHttpHeaders; body: string }[] = [];
@@ -195,7 +222,7 @@ describe('webhooks delivered like WooCommerce delivers them', () => {
         'user-agent': 'WooCommerce/10.0.2 Hookshot (WordPress/6.8.8)',
       });
       expect(delivery.body).toContain('\\/wp-json\\/wc\\/v3\\/orders\\/62'); // PHP-style escaped slashes
-      const outcome = receiveWebhook(
+      const outcome = await receiveWebhook(
         { headers: delivery.headers as Record<string, string>, rawBody: delivery.body },
         { secret: 'reference-webhook-secret', dedupe: memoryDedupe() },
       );
