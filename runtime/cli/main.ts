@@ -9,6 +9,11 @@ import { registerTestCommand } from './commands/test.ts';
 import { registerExplainCommand } from './commands/explain.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerServeCommand } from './commands/serve.ts';
+import { registerTenantsCommand } from './commands/tenants.ts';
+import { registerDryRunCommand } from './commands/dry-run.ts';
+import { registerConnectCommand } from './commands/connect.ts';
+import { registerAdminCommand } from './commands/admin.ts';
+import { registerNewConnectorCommand } from './commands/new-connector.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -24,7 +29,12 @@ registerTestCommand(program);
 registerExplainCommand(program);
 registerRunCommand(program);
 registerServeCommand(program);
+registerDryRunCommand(program);
+registerTenantsCommand(program);
+registerConnectCommand(program);
+registerAdminCommand(program);
 registerSchemaCommand(program);
+registerNewConnectorCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,20 +1,14 @@
 import type { Command } from 'commander';
-import { PipelineRunner } from '../../executor/pipeline-runner.ts';
+import { PipelineRunner, type RunOutcome } from '../../executor/pipeline-runner.ts';
+import type { ConnectorRegistry } from '../../registry/connector-registry.ts';
+import { RunProgress } from '../progress/run-progress.ts';
+import { formatRunSummary } from '../progress/run-summary.ts';
 import { TOKENS } from '../../container/tokens.ts';
 import type { DeadLetterStore } from '../../dead-letter/dead-letter-store.ts';
 import type { RunStore } from '../../store/index.ts';
 import type { TenantDirectory } from '../../tenants/tenant-directory.ts';
-import { withPluginOption } from '../workspace-options.ts';
+import { runtimeCommand } from '../runtime-command.ts';
 import { withRuntime, type RuntimeCommandOptions } from '../runtime-session.ts';
-
-function runtimeCommand(program: Command, name: string, description: string): Command {
-  return withPluginOption(
-    program
-      .command(name)
-      .description(description)
-      .option('-c, --config <file>', 'tenants file', 'koppla.yaml'),
-  );
-}
 
 export function registerRunCommand(program: Command): void {
   runtimeCommand(program, 'run', 'run one tenant pipeline now (needs MONGODB_URI) and print its summary')
@@ -22,18 +16,37 @@ export function registerRunCommand(program: Command): void {
     .requiredOption('--tenant <id>', 'the tenant')
     .action((pipeline: string, options: RuntimeCommandOptions & { tenant: string }) =>
       withRuntime(options, async (container) => {
-        const outcome = await container
-          .createChildContainer()
-          .resolve(PipelineRunner)
-          .run(options.tenant, pipeline, 'manual');
+        const runContainer = container.createChildContainer();
+        // a bar on a terminal only, on stderr: stdout keeps the summary scripts read
+        const progress = new RunProgress(process.stderr, `${options.tenant} ${pipeline}`);
+        if (progress.enabled)
+          runContainer.register(TOKENS.Connectors, {
+            useValue: progress.watch(container.resolve<ConnectorRegistry>(TOKENS.Connectors)),
+          });
+        let outcome: RunOutcome;
+        try {
+          outcome = await runContainer.resolve(PipelineRunner).run(options.tenant, pipeline, 'manual');
+        } finally {
+          progress.stop();
+        }
         if (outcome.status === 'skipped') {
-          process.stdout.write(`skipped: ${outcome.reason}\n`);
+          process.stdout.write(formatRunSummary({ outcome, deadLetters: [] }));
           return;
         }
-        const s = outcome.summary;
+        const run = await container.resolve<RunStore>(TOKENS.Runs).get(outcome.runId);
+        const deadLetters = run
+          ? (
+              await container
+                .resolve<DeadLetterStore>(TOKENS.DeadLetters)
+                .list({ tenant: run.tenant, pipeline: run.pipeline, limit: 1000 })
+            ).filter((d) => d.runId === outcome.runId)
+          : [];
         process.stdout.write(
-          `run ${outcome.runId} ${outcome.status}: ${s.read} read, ${s.processed} processed, ${s.skipped} skipped, ${s.failed} failed (dead letters)` +
-            `${s.retryLater ? `; stopped at ${s.retryLater.recordKey} (${s.retryLater.message}), resumes next run` : ''}\n`,
+          formatRunSummary({
+            outcome,
+            deadLetters,
+            ...(run?.durationMs === undefined ? {} : { durationMs: run.durationMs }),
+          }),
         );
         if (outcome.status !== 'succeeded') process.exitCode = 1;
       }),
