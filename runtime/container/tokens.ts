@@ -14,4 +14,7 @@ export const TOKENS = {
   DeadLetters: Symbol('DeadLetterStore'),
   Logger: Symbol('Logger'),
   WorkerName: Symbol('WorkerName'),
+  Timings: Symbol('RuntimeTimings'),
+  DeliveryDedupe: Symbol('MongoDeliveryDedupe'),
+  TenantCatalog: Symbol('TenantCatalog'),
 } as const;

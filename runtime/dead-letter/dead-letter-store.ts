@@ -179,6 +179,41 @@ export class DeadLetterStore {
     return documents.map(toDeadLetter);
   }
 
+  /**
+   * Dead letters that first failed at or after `from`, oldest first, without their records (the
+   * alerts job lists them). Pages: pass the last one of a page as `after`.
+   */
+  async firstFailedFrom(
+    from: Date,
+    options: { readonly after?: DeadLetter; readonly limit?: number } = {},
+  ): Promise<DeadLetter[]> {
+    const { after } = options;
+    const filter: Filter<DeadLetterDocument> = after
+      ? {
+          firstFailedAt: { $gte: from },
+          $or: [
+            { firstFailedAt: { $gt: after.firstFailedAt } },
+            { firstFailedAt: after.firstFailedAt, _id: { $gt: after.id } },
+          ],
+        }
+      : { firstFailedAt: { $gte: from } };
+    const documents = await this.collection
+      .find(filter, { projection: { record: 0, trace: 0 } })
+      .sort({ firstFailedAt: 1, _id: 1 })
+      .limit(options.limit ?? 500)
+      .toArray();
+    return documents.map((document) => toDeadLetter({ ...document, record: null }));
+  }
+
+  /** These dead letters, without their records, in no particular order; unknown ids are left out. */
+  async summaries(ids: readonly string[]): Promise<DeadLetter[]> {
+    if (ids.length === 0) return [];
+    const documents = await this.collection
+      .find({ _id: { $in: [...ids] } }, { projection: { record: 0, trace: 0 } })
+      .toArray();
+    return documents.map((document) => toDeadLetter({ ...document, record: null }));
+  }
+
   /** Notes that a replay was enqueued. Undefined if there is no such dead letter or it is resolved. */
   async markReplayed(id: string): Promise<DeadLetter | undefined> {
     const updated = await this.collection.findOneAndUpdate(

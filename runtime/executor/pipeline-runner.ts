@@ -10,13 +10,14 @@ import type { LoadedPipeline, Workspace } from '../project/workspace.ts';
 import type { TenantDirectory } from '../tenants/tenant-directory.ts';
 import { secretValues, type Tenant } from '../tenants/tenant.ts';
 import type { CursorStore, LeaseStore, RunStore } from '../store/index.ts';
-import { runLeaseScope } from '../store/index.ts';
+import { LeaseLostError, keepLease, runLeaseScope, type KeptLease } from '../store/index.ts';
 import type { RunTrigger } from '../store/run-store.ts';
 import type { EffectsLedger } from '../ledger/effects-ledger.ts';
 import { asInvoke } from '../ledger/as-invoke.ts';
 import type { DeadLetterStore } from '../dead-letter/dead-letter-store.ts';
 import { connectorLogger, type RuntimeLogger } from '../logging/logger.ts';
 import { TOKENS } from '../container/tokens.ts';
+import type { RuntimeTimings } from '../container/timings.ts';
 import { failedRecord, runPipeline, type RunSummary } from './run-pipeline.ts';
 import { executeRecord, StepFailedError, type InvokeOperation } from '../../core/plan/execute-record.ts';
 
@@ -27,9 +28,6 @@ export type RunOutcome =
       readonly runId: string;
       readonly summary: RunSummary;
     };
-
-/** How long a run may hold its (tenant, pipeline) lease before another worker may take over. */
-const RUN_LEASE_MS = 15 * 60_000;
 
 /**
  * One run of one tenant's pipeline with everything real: the run lease (one runner per tenant and
@@ -49,6 +47,7 @@ export class PipelineRunner {
     @inject(TOKENS.DeadLetters) private readonly deadLetters: DeadLetterStore,
     @inject(TOKENS.Logger) private readonly logger: RuntimeLogger,
     @inject(TOKENS.WorkerName) private readonly workerName: string,
+    @inject(TOKENS.Timings) private readonly timings: RuntimeTimings,
   ) {}
 
   /** The compiled pipeline in `file`; its diagnostics (a KopplaUserError) when it does not compile. */
@@ -78,16 +77,20 @@ export class PipelineRunner {
     const tenant = this.tenants.get(tenantId);
     if (!tenant.enabled) return { status: 'skipped', reason: `tenant ${tenant.id} is disabled` };
     const { plan, packs } = this.plan(tenant, pipeline);
+    const { runLeaseMs } = this.timings;
     const lease = await this.leases.tryAcquire(
       runLeaseScope(tenant.id, plan.id),
       this.workerName,
-      RUN_LEASE_MS,
+      runLeaseMs,
     );
     if (!lease) return { status: 'skipped', reason: `another worker is running ${plan.id} for ${tenant.id}` };
+    // renewed while the run goes on: a long run is never taken over, a crashed one is after runLeaseMs
+    const kept = keepLease(this.leases, lease, runLeaseMs);
     try {
-      return await this.#leasedRun(tenant, plan, packs, trigger);
+      return await this.#leasedRun(tenant, plan, packs, trigger, kept);
     } finally {
-      await this.leases.release(lease);
+      await kept.stop();
+      await this.leases.release(kept.lease);
     }
   }
 
@@ -96,9 +99,15 @@ export class PipelineRunner {
     plan: ExecutionPlan,
     packs: LoadedPipeline['packs'],
     trigger: RunTrigger,
+    kept: KeptLease,
   ): Promise<RunOutcome> {
+    // a run whose lease was lost stops before its next record or cursor move: another may own them now
+    const assertLease = () => {
+      if (kept.lost) throw new LeaseLostError(kept.lease.scope);
+    };
     const run = await this.runs.start({ tenant: tenant.id, pipeline: plan.id, trigger });
     const session = this.#session(tenant, plan, run.id);
+    kept.signal.addEventListener('abort', () => session.close(), { once: true });
     const { log, scrub } = session;
     try {
       const stream = this.connectors.get(plan.source.connector).streams[plan.source.stream];
@@ -115,9 +124,13 @@ export class PipelineRunner {
           return cursor === undefined ? undefined : String(cursor.value);
         },
         advanceCursor: async (cursor) => {
+          assertLease();
           await this.cursors.advance(tenant.id, plan.id, cursor, run.id);
         },
-        invokeFor: session.invokeFor,
+        invokeFor: (recordKey) => {
+          assertLease();
+          return session.invokeFor(recordKey);
+        },
         attemptsOf: async (recordKey, step) =>
           (await this.ledger.attempts({ tenant: tenant.id, pipeline: plan.id, recordKey, step })).length,
         deadLetter: async (failure) => {
@@ -147,6 +160,8 @@ export class PipelineRunner {
         ...(summary.retryLater ? { error: { message: summary.retryLater.message, kind: 'transient' } } : {}),
       });
       log.info({ ...summary }, 'run finished');
+      // findings of the pipeline's report steps, once per run (a SKU only one system has, …)
+      if (summary.report) log.warn({ report: summary.report }, 'run report');
       return { status, runId: run.id, summary };
     } catch (error) {
       const message = scrub(error instanceof Error ? error.message : String(error));

@@ -28,30 +28,7 @@ export function guardJobClaims(
   claims: Collection<JobClaim>,
   lockLifetimeMs: number,
 ): JobRepository {
-  let claimsSinceCleanup = 0;
-
-  async function confirm(
-    job: JobParameters | undefined,
-    by: string | undefined,
-  ): Promise<JobParameters | undefined> {
-    if (!job?._id) return job;
-    const jobId = String(job._id);
-    const key = `${jobId}:${job.nextRunAt?.getTime() ?? 'none'}:${job.lastRunAt?.getTime() ?? 'never'}`;
-    const now = new Date();
-    await claims.deleteOne({ _id: key, claimedAt: { $lte: new Date(now.getTime() - lockLifetimeMs) } });
-    try {
-      await claims.insertOne({ _id: key, jobId, claimedAt: now, by: by ?? null });
-    } catch (error) {
-      if ((error as MongoServerError).code === DUPLICATE_KEY) return undefined;
-      throw error;
-    }
-    if (++claimsSinceCleanup >= 1000) {
-      claimsSinceCleanup = 0;
-      await claims.deleteMany({ claimedAt: { $lt: new Date(now.getTime() - CLAIM_RETENTION_MS) } });
-    }
-    return job;
-  }
-
+  const confirm = claimConfirmer(claims, lockLifetimeMs);
   const guarded: Pick<JobRepository, 'getNextJobToRun' | 'lockJob'> = {
     async getNextJobToRun(jobName, nextScanAt, lockDeadline, now, options) {
       const job = await inner.getNextJobToRun(jobName, nextScanAt, lockDeadline, now, options);
@@ -69,4 +46,44 @@ export function guardJobClaims(
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+}
+
+/** Confirms a lock Agenda believes it holds; resolves the job, or undefined when another worker has it. */
+export type ConfirmClaim = (
+  job: JobParameters | undefined,
+  by: string | undefined,
+) => Promise<JobParameters | undefined>;
+
+/** The claim insert behind `guardJobClaims`, for other lock paths (runtime/scheduler/due-index.ts). */
+export function claimConfirmer(claims: Collection<JobClaim>, lockLifetimeMs: number): ConfirmClaim {
+  let claimsSinceCleanup = 0;
+
+  return async function confirm(job, by) {
+    if (!job?._id) return job;
+    const jobId = String(job._id);
+    const key = `${jobId}:${job.nextRunAt?.getTime() ?? 'none'}:${job.lastRunAt?.getTime() ?? 'never'}`;
+    const now = new Date();
+    const claim = async () => {
+      try {
+        await claims.insertOne({ _id: key, jobId, claimedAt: now, by: by ?? null });
+        return true;
+      } catch (error) {
+        if ((error as MongoServerError).code === DUPLICATE_KEY) return false;
+        throw error;
+      }
+    };
+    // insert first: the common case costs one write; only a lost insert asks whether the claim is stale
+    if (!(await claim())) {
+      const stale = await claims.deleteOne({
+        _id: key,
+        claimedAt: { $lte: new Date(now.getTime() - lockLifetimeMs) },
+      });
+      if (stale.deletedCount === 0 || !(await claim())) return undefined;
+    }
+    if (++claimsSinceCleanup >= 1000) {
+      claimsSinceCleanup = 0;
+      await claims.deleteMany({ claimedAt: { $lt: new Date(now.getTime() - CLAIM_RETENTION_MS) } });
+    }
+    return job;
+  };
 }

@@ -1,7 +1,8 @@
 import { Agenda, type AgendaBackend, type JobRepository } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Db } from 'mongodb';
-import { guardJobClaims, type JobClaim } from './claim-guard.ts';
+import { claimConfirmer, guardJobClaims, type JobClaim } from './claim-guard.ts';
+import { indexDueJobs } from './due-index.ts';
 
 export interface SchedulerOptions {
   db: Db;
@@ -13,18 +14,27 @@ export interface SchedulerOptions {
   processEveryMs?: number;
   /** After this many ms a locked job whose worker went silent is run again. */
   lockLifetimeMs?: number;
+  /** Jobs of all kinds this worker runs at once; default 20. */
+  maxConcurrency?: number;
 }
 
-/** Agenda on MongoDB whose job locks hold on every server Koppla supports, FerretDB included. */
+/**
+ * Agenda on MongoDB whose job locks hold on every server Koppla supports, FerretDB included (every
+ * lock confirmed by a claim), and which finds due jobs by equality lookups FerretDB can serve from
+ * its backend rather than by reading every job (runtime/scheduler/due-index.ts).
+ */
 export function createAgenda(options: SchedulerOptions): Agenda {
   const collection = options.collection ?? 'agendaJobs';
   const lockLifetimeMs = options.lockLifetimeMs ?? 10 * 60 * 1000;
   const mongo = new MongoBackend({ mongo: options.db, collection });
-  const repository = guardJobClaims(
-    mongo.repository,
-    options.db.collection<JobClaim>(`${collection}_claims`),
-    lockLifetimeMs,
-  );
+  const claims = options.db.collection<JobClaim>(`${collection}_claims`);
+  const guarded = guardJobClaims(mongo.repository, claims, lockLifetimeMs);
+  // due jobs are found by bucket, not by Agenda's range query (a full read on FerretDB)
+  const repository = indexDueJobs(guarded, {
+    jobs: options.db.collection(collection),
+    lockJob: (job, lockOptions) => mongo.repository.lockJob(job, lockOptions),
+    confirm: claimConfirmer(claims, lockLifetimeMs),
+  });
   const backend: AgendaBackend = {
     name: 'MongoDB (claim-guarded)',
     repository: repository satisfies JobRepository,
@@ -38,5 +48,6 @@ export function createAgenda(options: SchedulerOptions): Agenda {
     name: options.workerName,
     processEvery: options.processEveryMs ?? 5_000,
     defaultLockLifetime: lockLifetimeMs,
+    maxConcurrency: options.maxConcurrency ?? 20,
   });
 }

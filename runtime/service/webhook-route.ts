@@ -8,13 +8,15 @@ import type { RuntimeLogger } from '../logging/logger.ts';
 import { connectorLogger } from '../logging/logger.ts';
 import { secretValues } from '../tenants/tenant.ts';
 import type { PipelineScheduler } from '../scheduler/pipeline-schedule.ts';
+import type { MongoDeliveryDedupe } from '../store/index.ts';
 
 /**
  * `POST /webhooks/:tenant/:connection`: the connector verifies the delivery on its raw bytes; a
  * verified event starts a run of every pipeline of that tenant subscribed to
- * `<connection>.<event>`. The run reads the source as usual, so duplicated, merged or out-of-order
- * deliveries change nothing: the cursor and the effects ledger decide what is new. Unverified
- * deliveries get 401 and start nothing.
+ * `<connection>.<event>`. A delivery the connector identifies (`deliveryKey`) is claimed in the
+ * shared `MongoDeliveryDedupe`, so a repeat reaching any worker starts nothing. The run reads the
+ * source as usual, so merged or out-of-order deliveries change nothing either: the cursor and the
+ * effects ledger decide what is new. Unverified deliveries get 401 and start nothing.
  */
 export async function registerWebhookRoute(
   http: FastifyInstance,
@@ -25,6 +27,7 @@ export async function registerWebhookRoute(
   const connectors = container.resolve<ConnectorRegistry>(TOKENS.Connectors);
   const logger = container.resolve<RuntimeLogger>(TOKENS.Logger);
   const runner = container.resolve(PipelineRunner);
+  const deliveries = container.resolve<MongoDeliveryDedupe>(TOKENS.DeliveryDedupe);
 
   await http.register(async (scope) => {
     // signatures are over the exact bytes: no JSON parsing before the connector has verified them
@@ -64,12 +67,23 @@ export async function registerWebhookRoute(
           return reply.code(receipt.status).send({ error: receipt.reason });
         }
         if (receipt.kind === 'ping' || receipt.duplicate) return reply.code(200).send({ status: 'ok' });
+        // a repeat seen by any worker, since any time the cleanup job has kept (default three days)
+        const { deliveryKey } = receipt;
+        const dedupe = deliveryKey === undefined ? undefined : deliveries.forScope(tenantId, connection);
+        if (dedupe && deliveryKey !== undefined && !(await dedupe.firstTime(deliveryKey)))
+          return reply.code(200).send({ status: 'ok' });
         const topic = `${connection}.${receipt.event}`;
         const started: string[] = [];
-        for (const plan of subscribed) {
-          if (!plan.trigger.events.includes(topic)) continue;
-          await scheduler.runNow(tenantId, plan.id, 'event');
-          started.push(plan.id);
+        try {
+          for (const plan of subscribed) {
+            if (!plan.trigger.events.includes(topic)) continue;
+            await scheduler.runNow(tenantId, plan.id, 'event');
+            started.push(plan.id);
+          }
+        } catch (error) {
+          // not handled: the sender's retry must not be taken for a repeat
+          if (dedupe && deliveryKey !== undefined) await dedupe.forget(deliveryKey).catch(() => undefined);
+          throw error;
         }
         return reply.code(202).send({ status: 'accepted', runs: started });
       },

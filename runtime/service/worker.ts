@@ -11,13 +11,21 @@ import type { TenantDirectory } from '../tenants/tenant-directory.ts';
 import type { RuntimeLogger } from '../logging/logger.ts';
 import { RunMetrics } from './run-metrics.ts';
 import { registerWebhookRoute } from './webhook-route.ts';
+import { scheduleMaintenance, type MaintenanceOptions } from './maintenance.ts';
+import type { RuntimeTimings } from '../container/timings.ts';
+import { registerAdminApi } from '../admin/admin-api.ts';
+import type { AdminKeyring } from '../admin/api-keys.ts';
 
-export interface WorkerOptions extends RuntimeOptions {
+export interface WorkerOptions extends RuntimeOptions, MaintenanceOptions {
   /** HTTP port for health and metrics; 0 picks a free one. */
   readonly port?: number;
   readonly host?: string;
   /** How often Agenda looks for due runs (ms). */
   readonly processEveryMs?: number;
+  /** Mounts the admin API under /admin/v1, opened by these keys; absent: no admin API. */
+  readonly admin?: AdminKeyring;
+  /** How often tenants are reloaded from MongoDB besides before every run (ms); default 30 s. */
+  readonly tenantRefreshMs?: number;
 }
 
 export interface RunningWorker {
@@ -37,28 +45,48 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const container = await createRuntimeContainer(options);
   const logger = container.resolve<RuntimeLogger>(TOKENS.Logger);
   const workerName = container.resolve<string>(TOKENS.WorkerName);
+  const { lockLifetimeMs } = container.resolve<RuntimeTimings>(TOKENS.Timings);
   const agenda = createAgenda({
     db: options.db,
     workerName,
     processEveryMs: options.processEveryMs ?? 5_000,
+    lockLifetimeMs,
   });
   const scheduler = new PipelineScheduler(agenda, options.db);
   const metrics = new RunMetrics();
 
-  scheduler.define(async ({ tenant, pipeline, trigger }) => {
-    const runner = container.createChildContainer().resolve(PipelineRunner);
-    const outcome = await runner.run(
-      tenant,
-      pipeline,
-      trigger === 'event' ? 'webhook' : (trigger ?? 'schedule'),
-    );
-    metrics.record(tenant, pipeline, outcome);
-  });
+  const tenants = container.resolve<TenantDirectory>(TOKENS.Tenants);
+  const refreshFailed = (error: unknown) =>
+    logger.warn({ error: (error as Error).message }, 'tenants could not be reloaded; the last ones stay');
+  const stopRefresh = tenants.refreshEvery(options.tenantRefreshMs ?? 30_000, refreshFailed);
+  scheduler.define(
+    async ({ tenant, pipeline, trigger }) => {
+      // a change made through the admin API on any worker counts from the next run
+      await tenants.refresh().catch(refreshFailed);
+      const runner = container.createChildContainer().resolve(PipelineRunner);
+      const outcome = await runner.run(
+        tenant,
+        pipeline,
+        trigger === 'event' ? 'webhook' : (trigger ?? 'schedule'),
+      );
+      metrics.record(tenant, pipeline, outcome);
+    },
+    { lockLifetimeMs },
+  );
   await scheduleAll(container, scheduler, logger);
+  await scheduleMaintenance(agenda, options.db, container, options);
   await agenda.start();
 
   const http = await startHttp(options.db, metrics, agenda);
   await registerWebhookRoute(http, container, scheduler);
+  if (options.admin)
+    await registerAdminApi(http, {
+      container,
+      keyring: options.admin,
+      queue: scheduler,
+      // a fresh view per change: other workers and the CLI change schedules too
+      schedules: () => new PipelineScheduler(agenda, options.db),
+    });
   const address = await http.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   logger.info({ url: address, worker: workerName }, 'koppla worker started');
   let stopping: Promise<void> | undefined;
@@ -68,6 +96,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     scheduler,
     stop: () =>
       (stopping ??= (async () => {
+        stopRefresh();
         await http.close();
         await agenda.drain();
         await agenda.stop();
@@ -82,6 +111,7 @@ async function scheduleAll(
   logger: RuntimeLogger,
 ): Promise<void> {
   const runner = container.resolve(PipelineRunner);
+  const wanted: { tenant: string; pipeline: string; everyMs: number }[] = [];
   for (const tenant of container.resolve<TenantDirectory>(TOKENS.Tenants).all()) {
     for (const entry of tenant.pipelines) {
       const { plan } = runner.compiled(entry.file);
@@ -95,9 +125,10 @@ async function scheduleAll(
         logger.warn({ tenant: tenant.id, pipeline: plan.id }, 'no interval: runs only when triggered');
         continue;
       }
-      await scheduler.ensureSchedule(tenant.id, plan.id, everyMs);
+      wanted.push({ tenant: tenant.id, pipeline: plan.id, everyMs });
     }
   }
+  await scheduler.ensureSchedules(wanted);
 }
 
 async function startHttp(db: Db, metrics: RunMetrics, agenda: Agenda): Promise<FastifyInstance> {

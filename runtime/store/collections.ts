@@ -6,6 +6,13 @@ export const COLLECTIONS = {
   rateEvents: 'koppla_rate_events',
   effects: 'koppla_effects',
   deadLetters: 'koppla_dead_letters',
+  webhookDeliveries: 'koppla_webhook_deliveries',
+  alertClaims: 'koppla_alert_claims',
+  alertBatches: 'koppla_alert_batches',
+  alertState: 'koppla_alert_state',
+  alertSettings: 'koppla_alert_settings',
+  tenantRevisions: 'koppla_tenant_revisions',
+  adminKeys: 'koppla_admin_keys',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];

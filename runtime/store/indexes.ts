@@ -28,7 +28,25 @@ export const INDEXES: Readonly<Record<CollectionName, readonly IndexDescription[
     { key: { openKey: 1 }, name: 'open_key_unique', unique: true },
     { key: { tenant: 1, pipeline: 1, status: 1, lastFailedAt: -1 }, name: 'tenant_pipeline_status_failed' },
     { key: { tenant: 1, lastFailedAt: -1 }, name: 'tenant_failed' },
+    // the alerts job finds new dead letters by when they first failed
+    { key: { firstFailedAt: 1 }, name: 'first_failed' },
   ],
+  [COLLECTIONS.webhookDeliveries]: [{ key: { seenAt: 1 }, name: 'seen' }],
+  [COLLECTIONS.alertClaims]: [
+    { key: { batchId: 1 }, name: 'batch' },
+    { key: { claimedAt: 1 }, name: 'claimed' },
+  ],
+  [COLLECTIONS.alertBatches]: [
+    { key: { done: 1, nextAttemptAt: 1 }, name: 'done_next_attempt' },
+    { key: { createdAt: 1 }, name: 'created' },
+  ],
+  [COLLECTIONS.alertState]: [{ key: { updatedAt: 1 }, name: 'updated' }],
+  [COLLECTIONS.alertSettings]: [{ key: { updatedAt: 1 }, name: 'updated' }],
+  // one document per change of a tenant; the unique (tenant, revision) makes concurrent edits exclusive
+  [COLLECTIONS.tenantRevisions]: [
+    { key: { tenant: 1, revision: -1 }, name: 'tenant_revision_unique', unique: true },
+  ],
+  [COLLECTIONS.adminKeys]: [{ key: { hash: 1 }, name: 'hash_unique', unique: true }],
 };
 
 /**

@@ -49,7 +49,8 @@ export function oauthRefreshLeaseScope(tenant: string): string {
 export class LeaseStore {
   private readonly collection: Collection<LeaseDocument>;
   private readonly now: Clock;
-  private readonly clockSkewMs: number;
+  /** How far workers' clocks may disagree; a renewal must be confirmed this long before expiry. */
+  readonly clockSkewMs: number;
 
   constructor(db: Db, options: { readonly now?: Clock; readonly clockSkewMs?: number } = {}) {
     this.collection = db.collection<LeaseDocument>(COLLECTIONS.leases);

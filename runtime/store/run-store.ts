@@ -146,6 +146,70 @@ export class RunStore {
     });
     return result.deletedCount;
   }
+
+  /**
+   * Keeps at most `keep` finished runs per (tenant, pipeline), deleting the oldest beyond that; our
+   * own retention, since TTL indexes are out. Returns how many were deleted.
+   */
+  async pruneBeyond(keep: number): Promise<number> {
+    if (!Number.isInteger(keep) || keep < 1)
+      throw new RangeError(`keep must be a positive integer, not ${keep}`);
+    // one accumulator per $group: FerretDB computes only the first of several
+    const groups = await this.collection
+      .aggregate<{ _id: { tenant: string; pipeline: string }; runs: number }>([
+        { $group: { _id: { tenant: '$tenant', pipeline: '$pipeline' }, runs: { $sum: 1 } } },
+      ])
+      .toArray();
+    let deleted = 0;
+    for (const { _id: key, runs } of groups) {
+      if (runs <= keep) continue;
+      const [oldestKept] = await this.collection
+        .find({ tenant: key.tenant, pipeline: key.pipeline }, { projection: { startedAt: 1 } })
+        .sort({ startedAt: -1, _id: -1 })
+        .skip(keep - 1)
+        .limit(1)
+        .toArray();
+      if (!oldestKept) continue;
+      const result = await this.collection.deleteMany({
+        tenant: key.tenant,
+        pipeline: key.pipeline,
+        startedAt: { $lt: oldestKept.startedAt },
+        status: { $ne: 'running' },
+      });
+      deleted += result.deletedCount;
+    }
+    return deleted;
+  }
+
+  /** Runs still `running` that started before `before`: candidates for `abandon`. */
+  async runningSince(before: Date, limit = 1000): Promise<Run[]> {
+    const documents = await this.collection
+      .find({ status: 'running', startedAt: { $lt: before } })
+      .limit(limit)
+      .toArray();
+    return documents.map(toRun);
+  }
+
+  /**
+   * Marks a run whose worker died (its run lease ran out) as failed, so `status` stops showing it as
+   * running. Call it only when no one holds the run's lease: then no one else writes this document.
+   */
+  async abandon(id: string, message: string): Promise<void> {
+    const run = await this.collection.findOne({ _id: id, status: 'running' });
+    if (!run) return;
+    const finishedAt = new Date(this.now());
+    await this.collection.updateOne(
+      { _id: id, status: 'running' },
+      {
+        $set: {
+          status: 'failed',
+          finishedAt,
+          durationMs: finishedAt.getTime() - run.startedAt.getTime(),
+          error: { message, kind: 'abandoned' },
+        },
+      },
+    );
+  }
 }
 
 function toRun(document: RunDocument): Run {
