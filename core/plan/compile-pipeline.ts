@@ -130,6 +130,15 @@ function buildPlan(pipeline: PipelineDocument, source: YamlSource): ExecutionPla
       lookbackMs: parseDuration(pipeline.source.cursor?.lookback ?? 'PT0S') ?? 0,
       where: pipeline.source.where,
       pageSize: pipeline.source.pageSize,
+      batch: pipeline.source.batch
+        ? {
+            size: pipeline.source.batch.size,
+            key: pipeline.source.batch.key,
+            position: source.positionOf(
+              pipeline.source.batch.key === undefined ? '/source/batch' : '/source/batch/key',
+            ),
+          }
+        : undefined,
       position: source.positionOf('/source'),
     },
     idempotencyKey: pipeline.idempotency?.key,

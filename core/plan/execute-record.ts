@@ -1,5 +1,6 @@
-import type { SourcePosition } from '../diagnostics/index.ts';
+import { formatPosition, type SourcePosition } from '../diagnostics/index.ts';
 import type { ExecutionPlan, OperationPlanStep, PlanStep } from './execution-plan.ts';
+import { batchRecord } from './batch.ts';
 
 /** The expression and rule machinery the executor needs; core/expr and core/rules provide it. */
 export interface StepEngines {
@@ -66,7 +67,9 @@ function messageOf(error: unknown): string {
 /**
  * Runs a plan's steps for one record: `if` gates, `with` templates (with `$each`, `$ref` to the
  * plan's templates), the rules step, and `steps.<id>.output` for later steps. A failing step stops
- * the record (strict semantics) unless the step says `onError: continue`.
+ * the record (strict semantics) unless the step says `onError: continue`. In a batched plan the
+ * record is a batch (`{ items }`, or one record as a batch of one) and the steps see `record.items`
+ * and `record.byKey`.
  */
 export async function executeRecord(
   plan: ExecutionPlan,
@@ -78,8 +81,9 @@ export async function executeRecord(
   let decisions: Record<string, unknown> = {};
   let trace: readonly unknown[] = [];
   const results: StepResult[] = [];
+  const record = stepRecord(plan, context, engines);
   const data = (): Record<string, unknown> => ({
-    record: context.record,
+    record,
     params: context.params ?? {},
     tenant: context.tenant ?? {},
     decisions,
@@ -119,6 +123,11 @@ export async function executeRecord(
         case 'transform':
           input = engines.renderTemplate(current.with, data(), plan.templates);
           return input;
+        case 'report':
+          input = engines.renderTemplate(current.with ?? {}, data(), plan.templates);
+          if (typeof input !== 'object' || input === null || Array.isArray(input))
+            throw new Error("a report step's with must render to an object: { <finding>: <values> }");
+          return input;
         case 'operation':
           input =
             current.with === undefined ? {} : engines.renderTemplate(current.with, data(), plan.templates);
@@ -127,4 +136,20 @@ export async function executeRecord(
     }
   }
   return outcome();
+}
+
+/** The record the steps see: the record itself, or in a batched plan the batch with `byKey`. */
+function stepRecord(plan: ExecutionPlan, context: RecordContext, engines: StepEngines): unknown {
+  const { batch } = plan.source;
+  if (!batch) return context.record;
+  const base = { params: context.params ?? {}, tenant: context.tenant ?? {} };
+  return batchRecord(batch, context.record, (item) => {
+    try {
+      return engines.evaluate(batch.key, { ...base, record: item });
+    } catch (error) {
+      throw new Error(`source.batch.key (${formatPosition(batch.position)}): ${messageOf(error)}`, {
+        cause: error,
+      });
+    }
+  });
 }

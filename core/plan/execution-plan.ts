@@ -42,6 +42,16 @@ export interface PlanSource {
   readonly lookbackMs: number;
   readonly where: unknown;
   readonly pageSize: number | undefined;
+  /** Set when steps run once per batch of records (`record.items`) instead of once per record. */
+  readonly batch: PlanBatch | undefined;
+  readonly position: SourcePosition;
+}
+
+export interface PlanBatch {
+  readonly size: number;
+  /** Each record's key in `record.byKey`, evaluated with the record as `record`; undefined: no `byKey`. */
+  readonly key: unknown;
+  /** Where `source.batch` is written. */
   readonly position: SourcePosition;
 }
 

@@ -17,6 +17,7 @@ export interface PipelineDocument {
     cursor?: { field: string; lookback?: string };
     where?: unknown;
     pageSize?: number;
+    batch?: { size: number; key?: unknown };
   };
   idempotency?: { key: unknown };
   rules?: { packs: PackReference[] };
@@ -56,6 +57,7 @@ export interface StepDocument {
 export const BUILTIN_STEPS = {
   'rules.evaluate': 'evaluate the pipeline rule packs into decisions',
   transform: 'build a value from a template (its output is the rendered `with`)',
+  report: 'add findings to the run report (its output is the rendered `with`, an object of lists)',
 } as const;
 export type BuiltinStep = keyof typeof BUILTIN_STEPS;
 

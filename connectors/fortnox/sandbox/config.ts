@@ -36,12 +36,42 @@ export interface SandboxErrorTemplates {
   readonly invalidFilter: ErrorTemplate;
   /** Documented for customers (2000637); used for every taken number (UNCONFIRMED for the others). */
   readonly numberTaken: ErrorTemplate;
-  /** UNCONFIRMED: createinvoice on an order that already has an invoice, or is cancelled. */
+  /**
+   * UNCONFIRMED code: changing a document that no longer may change — createinvoice on an invoiced or
+   * cancelled order, cancelling or updating a booked invoice (documented: "Can't cancel invoice after
+   * it is booked", softwerkab SDK test), bookkeeping twice, deleting a booked payment.
+   */
   readonly documentLocked: ErrorTemplate;
-  /** UNCONFIRMED: a document refers to a customer that does not exist (code of the 404 recorded). */
+  /**
+   * A document refers to a customer that does not exist. 2000204 "Kunde inte hämta/hitta kund
+   * (kundnummer)" — "the customer in the request is not available in the customer resource" — from
+   * a Fortnox error-code list (enum `ApiErrorCode` of a public Rust client, which restates Fortnox's
+   * errors page); HTTP status 400 UNCONFIRMED.
+   */
   readonly unknownCustomer: ErrorTemplate;
-  /** UNCONFIRMED: a row refers to an article that does not exist (code of the 404 recorded). */
+  /**
+   * A row refers to an article that does not exist: 2001302 "Kunde inte hitta artikel" ("could not
+   * find article used in request"), same source as `unknownCustomer`; status 400 UNCONFIRMED.
+   */
   readonly unknownArticle: ErrorTemplate;
+  /**
+   * UNCONFIRMED code: a payment or a credit refers to an invoice that does not exist (code of the
+   * recorded 404 "Kan inte hitta fakturan.").
+   */
+  readonly unknownInvoice: ErrorTemplate;
+  /**
+   * UNCONFIRMED code: crediting an invoice that is not booked. Fortnox's user guide ("Skapa
+   * kreditfaktura", support.fortnox.se) says an invoice can only be credited once booked and once.
+   * Also used for a payment on an unbooked invoice (see `payments.requireBookedInvoice`).
+   */
+  readonly notBooked: ErrorTemplate;
+  /** UNCONFIRMED code: `PUT /3/invoices/{n}/credit` on an invoice that is credited already or is a credit. */
+  readonly alreadyCredited: ErrorTemplate;
+  /**
+   * UNCONFIRMED code: a payment dated before its invoice ("The payment date cannot precede the
+   * invoice date", Junipeer's Fortnox error reference).
+   */
+  readonly paymentBeforeInvoiceDate: ErrorTemplate;
 }
 
 export interface SandboxConfig {
@@ -76,13 +106,29 @@ export interface SandboxConfig {
   readonly rejectUnknownQueryParameters: boolean;
   /** Company setting (öresavrundning): round document totals to whole kronor. */
   readonly roundOffToWholeKrona: boolean;
+  /**
+   * UNCONFIRMED whether a stock movement (an invoice, a delivery) changes the article's
+   * `lastmodified`. Default true: stock syncs that read changed articles see it.
+   */
+  readonly stockMovesTouchArticles: boolean;
   /** The base of `@url` values; the recordings show `https://api.fortnox.se`. Default: the sandbox's own URL. */
   readonly publicUrl?: string;
+  readonly payments: {
+    /**
+     * Whether a payment needs its invoice booked first (invoices of the accrual method only; cash-method
+     * invoices are booked by their payment). Default true: Nox Finans (Fortnox's own finance arm)
+     * documents that an invoice must be booked in Fortnox before a payment can be registered on it.
+     */
+    readonly requireBookedInvoice: boolean;
+  };
   readonly errors: SandboxErrorTemplates;
 }
 
-export type SandboxConfigInput = Partial<Omit<SandboxConfig, 'rateLimit' | 'errors' | 'pageSize'>> & {
+export type SandboxConfigInput = Partial<
+  Omit<SandboxConfig, 'rateLimit' | 'errors' | 'pageSize' | 'payments'>
+> & {
   readonly rateLimit?: Partial<SandboxConfig['rateLimit']>;
+  readonly payments?: Partial<SandboxConfig['payments']>;
   readonly pageSize?: Partial<SandboxConfig['pageSize']>;
   readonly errors?: Partial<SandboxErrorTemplates>;
 };
@@ -109,8 +155,16 @@ export const DEFAULT_ERRORS: SandboxErrorTemplates = {
   invalidFilter: { code: 2000587, message: 'Ett ogiltigt filter har använts.', status: 400 },
   numberTaken: { code: 2000637, message: 'Nummer {Value} används redan.', status: 400 },
   documentLocked: { code: 2999004, message: 'Dokumentet {Value} kan inte ändras.', status: 400 },
-  unknownCustomer: { code: 2000433, message: 'Kan inte hitta kunden.', status: 400 },
-  unknownArticle: { code: 2000428, message: 'Kan inte hitta artikeln.', status: 400 },
+  unknownCustomer: { code: 2000204, message: 'Kunde inte hämta/hitta kund ({Value})', status: 400 },
+  unknownArticle: { code: 2001302, message: 'Kunde inte hitta artikel ({Value})', status: 400 },
+  unknownInvoice: { code: 2000434, message: 'Kan inte hitta fakturan.', status: 400 },
+  notBooked: { code: 2999005, message: 'Faktura {Value} är inte bokförd.', status: 400 },
+  alreadyCredited: { code: 2999006, message: 'Faktura {Value} är redan krediterad.', status: 400 },
+  paymentBeforeInvoiceDate: {
+    code: 2999007,
+    message: 'Betaldatum kan inte vara före fakturadatum ({Value}).',
+    status: 400,
+  },
 };
 
 export function resolveConfig(input: SandboxConfigInput = {}): SandboxConfig {
@@ -133,7 +187,9 @@ export function resolveConfig(input: SandboxConfigInput = {}): SandboxConfig {
     createInvoiceResponse: input.createInvoiceResponse ?? 'Invoice',
     rejectUnknownQueryParameters: input.rejectUnknownQueryParameters ?? false,
     roundOffToWholeKrona: input.roundOffToWholeKrona ?? false,
+    stockMovesTouchArticles: input.stockMovesTouchArticles ?? true,
     ...(input.publicUrl === undefined ? {} : { publicUrl: input.publicUrl }),
+    payments: { requireBookedInvoice: true, ...input.payments },
     errors: { ...DEFAULT_ERRORS, ...input.errors },
   };
 }

@@ -2,9 +2,18 @@ import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { RunningSandbox, SandboxOptions } from '../../../core/plugin-api/index.ts';
 import { resolveConfig, type SandboxConfig, type SandboxConfigInput } from './config.ts';
 import { FortnoxHttpError, UNAUTHORIZED_BODY } from './errors.ts';
+import { attachEventsEndpoint, type EventsEndpoint } from './events-socket.ts';
 import { OAuthError, tenantOfBearer, tokenEndpoint } from './oauth.ts';
 import { BAD_JSON, Registers } from './registers.ts';
-import { isResourceName } from './resources.ts';
+import {
+  DEFAULT_PRICE_CONFIG,
+  PriceRegisters,
+  registerPriceRoutes,
+  type PriceSandboxConfig,
+} from './prices.ts';
+import { LOOKUP_DEFAULTS } from './lookups.ts';
+import { registerWarehouseRoutes, seedWarehouse } from './warehouse.ts';
+import { RESOURCES, isResourceName } from './resources.ts';
 import {
   DEFAULT_AUTHORIZATION_CODE,
   DEFAULT_CLIENT,
@@ -20,12 +29,16 @@ import {
 export interface FortnoxSandboxOptions extends SandboxOptions {
   readonly seed?: SandboxSeed;
   readonly config?: SandboxConfigInput;
+  /** How prices behave where Fortnox's documentation is silent (prices.ts). */
+  readonly prices?: Partial<PriceSandboxConfig>;
 }
 
 export interface RunningFortnoxSandbox extends RunningSandbox {
   /** The state, for tests in the same process (the admin routes give the same over HTTP). */
   readonly state: SandboxState;
   readonly config: SandboxConfig;
+  /** The WebSocket events endpoint (`/topics-v1`) and its event log. */
+  readonly events?: EventsEndpoint;
 }
 
 /** What every sandbox starts with: one client, one tenant, a refresh token and an authorization code. */
@@ -48,11 +61,18 @@ export async function startFortnoxSandbox(
   options: FortnoxSandboxOptions = {},
 ): Promise<RunningFortnoxSandbox> {
   const config = resolveConfig(options.config);
+  const priceConfig: PriceSandboxConfig = { ...DEFAULT_PRICE_CONFIG, ...options.prices };
   const state = new SandboxState();
   const windows = new Map<string, number[]>();
   let baseUrl = config.publicUrl ?? '';
 
-  const seed = (input: SandboxSeed) => applySeed(state, input, config, () => baseUrl);
+  const seed = (input: SandboxSeed) => {
+    applySeed(state, input, config, () => baseUrl);
+    new PriceRegisters(state.tenant(input.tenantId ?? DEFAULT_TENANT), config, priceConfig, baseUrl).seed(
+      input,
+    );
+    seedWarehouse(state.tenant(input.tenantId ?? DEFAULT_TENANT), input.warehouse, config);
+  };
   seed(DEFAULT_SEED);
   if (options.seed) seed(options.seed);
 
@@ -97,7 +117,8 @@ export async function startFortnoxSandbox(
   // The gate every API request passes, in Fortnox's order as far as it shows: faults (standing in
   // for the network and the gateway), then the bearer token, then the per-tenant rate limit.
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/3/') && !request.url.startsWith('/oauth-v1/')) return;
+    const api = request.url.startsWith('/3/') || request.url.startsWith('/api/warehouse/');
+    if (!api && !request.url.startsWith('/oauth-v1/')) return;
     const entry: RequestLogEntry = {
       tenantId: null,
       at: config.now(),
@@ -119,7 +140,7 @@ export async function startFortnoxSandbox(
       }
       await new Promise((resolve) => setTimeout(resolve, fault.ms));
     }
-    if (!request.url.startsWith('/3/')) return;
+    if (!api) return;
     const now = config.now();
     const tenantId = tenantOfBearer(request.headers.authorization, state, now);
     if (tenantId === undefined) return reply.status(401).send(UNAUTHORIZED_BODY);
@@ -176,6 +197,23 @@ export async function startFortnoxSandbox(
     return resource;
   };
 
+  // Fortnox Lager: /api/warehouse routes, and stock kept in step with documents (warehouse*.ts).
+  registerWarehouseRoutes(app, (request) => state.tenant(request.fortnoxTenant ?? DEFAULT_TENANT), config);
+  // Static routes win over the parametric ones below.
+  registerPriceRoutes(
+    app,
+    (request) =>
+      new PriceRegisters(state.tenant(request.fortnoxTenant ?? DEFAULT_TENANT), config, priceConfig, baseUrl),
+  );
+  app.get('/3/settings/company', async (request) => registers(request).companySettings());
+  app.get('/3/companyinformation', async (request) => registers(request).companyInformation());
+  app.delete<{ Params: Params }>('/3/:resource/:id', async (request, reply) => {
+    if (resourceOf(request.params) !== 'invoicepayments')
+      throw new FortnoxHttpError(404, { message: 'not found' });
+    registers(request).deletePayment(request.params.id);
+    return reply.status(204).send();
+  });
+
   app.get<{ Params: Params; Querystring: Query }>('/3/:resource', async (request) =>
     registers(request).list(resourceOf(request.params), request.query),
   );
@@ -188,9 +226,12 @@ export async function startFortnoxSandbox(
     // Recorded: 201 with a Location header that is literally the resource name.
     return reply.status(201).header('location', resource).send(body);
   });
-  app.put<{ Params: Params }>('/3/:resource/:id', async (request) =>
-    registers(request).update(resourceOf(request.params), request.params.id, request.body),
-  );
+  app.put<{ Params: Params }>('/3/:resource/:id', async (request) => {
+    const resource = resourceOf(request.params);
+    // Not modelled: changing a payment (and its invoice's balance) in place.
+    if (resource === 'invoicepayments') throw new FortnoxHttpError(404, { message: 'not found' });
+    return registers(request).update(resource, request.params.id, request.body);
+  });
   app.put<{ Params: Params }>('/3/:resource/:id/:action', async (request) => {
     const resource = resourceOf(request.params);
     const { id, action } = request.params;
@@ -199,6 +240,8 @@ export async function startFortnoxSandbox(
     if ((resource === 'orders' || resource === 'invoices') && action === 'cancel')
       return target.cancel(resource, id);
     if (resource === 'invoices' && action === 'bookkeep') return target.bookkeep(id);
+    if (resource === 'invoices' && action === 'credit') return target.credit(id);
+    if (resource === 'invoicepayments' && action === 'bookkeep') return target.bookkeepPayment(id);
     throw new FortnoxHttpError(404, { message: 'not found' });
   });
 
@@ -226,6 +269,9 @@ export async function startFortnoxSandbox(
     return { ok: true };
   });
 
+  // Fortnox's WebSocket API: events from what the requests above change (events-socket.ts).
+  const events = attachEventsEndpoint(app, state, { now: config.now, timeZone: config.timeZone });
+
   const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
   const url = address.replace('[::1]', '127.0.0.1');
   if (config.publicUrl === undefined) baseUrl = url;
@@ -233,7 +279,9 @@ export async function startFortnoxSandbox(
     url,
     state,
     config,
+    events,
     async stop() {
+      await events.close();
       await app.close();
     },
   };
@@ -266,12 +314,16 @@ function applySeed(
   }
   for (const account of seed.serviceAccounts ?? [])
     state.serviceAccounts.add(`${account.clientId}:${account.tenantId}`);
-  const registers = new Registers(state.tenant(tenantId), config, baseUrl());
-  // Customers and articles first: documents refer to them.
+  const tenant = state.tenant(tenantId);
+  const registers = new Registers(tenant, config, baseUrl());
+  // Lookup registers replace their defaults record by record.
+  const lookups = new Set(LOOKUP_DEFAULTS.map(([resource]) => resource));
+  for (const resource of lookups) for (const record of seed[resource] ?? []) registers.put(resource, record);
+  if (seed.companySettings) tenant.companySettings = { ...tenant.companySettings, ...seed.companySettings };
+  // Customers and articles first: documents refer to them; payments to invoices.
   for (const resource of RESOURCE_NAMES) {
-    const singular = { customers: 'Customer', articles: 'Article', orders: 'Order', invoices: 'Invoice' }[
-      resource
-    ];
+    if (lookups.has(resource)) continue;
+    const { singular } = RESOURCES[resource];
     for (const record of seed[resource] ?? [])
       registers.create(resource, { [singular]: record }, { validate: false });
   }
