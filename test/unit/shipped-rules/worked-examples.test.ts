@@ -9,7 +9,12 @@ import { fileURLToPath } from 'node:url';
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { parseYamlSource } from '../../../core/config/index.ts';
-import { compileRulePack, evaluatePacks, type CompiledRulePack, type Decisions } from '../../../core/rules/index.ts';
+import {
+  compileRulePack,
+  evaluatePacks,
+  type CompiledRulePack,
+  type Decisions,
+} from '../../../core/rules/index.ts';
 
 const root = fileURLToPath(new URL('../../../rules/', import.meta.url));
 
@@ -54,7 +59,11 @@ function credits(order: Order, params: Record<string, Record<string, unknown>> =
     expect(account, `an account for ${amount}`).toBeTruthy();
     sums.set(account!, (sums.get(account!) ?? new Decimal(0)).plus(amount));
   };
-  const lines = decisions.lines as unknown as { line: Line; vat: Record<string, unknown>; account: Record<string, string | null> }[];
+  const lines = decisions.lines as unknown as {
+    line: Line;
+    vat: Record<string, unknown>;
+    account: Record<string, string | null>;
+  }[];
   for (const { line, vat, account } of lines) {
     expect(vat.review, JSON.stringify(vat)).toBe(false);
     if (line.kind === 'shipping' || line.kind === 'fee') continue;
@@ -116,10 +125,14 @@ describe('shipped rule packs on the worked examples of bookkeeping.md §3', () =
     });
     expect(byAccount).toEqual({ '2670': '19.67', '3110': '103.52' });
     expect(total).toBe(order.totals.total);
-    expect(decisions.lines?.[0]?.vat).toMatchObject({ treatment: 'oss', vatPercent: '19', customerVatType: 'SEVAT' });
+    expect(decisions.lines?.[0]?.vat).toMatchObject({
+      treatment: 'oss',
+      vatPercent: '19',
+      customerVatType: 'SEVAT',
+    });
   });
 
-  it('(c) the same with the example\'s EUR amounts: 108.32 net on the OSS account, 20.58 VAT = 128.90', () => {
+  it("(c) the same with the example's EUR amounts: 108.32 net on the OSS account, 20.58 VAT = 128.90", () => {
     const recorded = record('c-de-b2c');
     const order: Order = {
       ...recorded,
@@ -143,7 +156,11 @@ describe('shipped rule packs on the worked examples of bookkeeping.md §3', () =
     const { byAccount, total, decisions } = credits(order);
     expect(byAccount).toEqual({ '3108': '5000.00', '3521': '120.00' });
     expect(total).toBe('5120.00');
-    expect(decisions.lines?.[0]?.vat).toMatchObject({ customerVatType: 'EUREVERSEDVAT', euQuarterlyReport: true, box: '35' });
+    expect(decisions.lines?.[0]?.vat).toMatchObject({
+      customerVatType: 'EUREVERSEDVAT',
+      euQuarterlyReport: true,
+      box: '35',
+    });
   });
 
   it('(e) Norwegian consumer, export: 3105 639.20, 3522 79.20 = 718.40', () => {
@@ -155,7 +172,13 @@ describe('shipped rule packs on the worked examples of bookkeeping.md §3', () =
   });
 
   it('every line of every example is decided by a rule, not a default', () => {
-    for (const name of ['a-se-b2c-coupon-shipping', 'b-se-mixed-25-12-shipping', 'c-de-b2c', 'd-fi-b2b-vat-number', 'e-no-export']) {
+    for (const name of [
+      'a-se-b2c-coupon-shipping',
+      'b-se-mixed-25-12-shipping',
+      'c-de-b2c',
+      'd-fi-b2b-vat-number',
+      'e-no-export',
+    ]) {
       const { trace } = evaluatePacks(packs, { record: record(name) });
       expect(trace.filter((t) => t.reason === 'DEFAULT' || t.reason === 'ERROR')).toEqual([]);
     }

@@ -6,13 +6,37 @@ import connector from '../../../../connectors/fortnox/connector.ts';
 describe('the Fortnox connector declaration', () => {
   it('has a manifest, and every example satisfies its operation schemas', () => {
     const manifest = connectorManifest(connector);
-    expect(Object.keys(manifest.operations).sort()).toEqual([
-      'articles.list',
-      'customers.upsert',
-      'invoices.create',
-      'orders.create',
-      'orders.createInvoice',
-    ]);
+    // Other operations (prices, warehouse) are added beside these.
+    expect(Object.keys(manifest.operations)).toEqual(
+      expect.arrayContaining([
+        'articles.list',
+        'customers.upsert',
+        'customers.find',
+        'customers.create',
+        'customers.update',
+        'orders.create',
+        'orders.createInvoice',
+        'orders.get',
+        'orders.list',
+        'orders.cancel',
+        'invoices.create',
+        'invoices.get',
+        'invoices.list',
+        'invoices.bookkeep',
+        'invoices.cancel',
+        'invoices.credit',
+        'invoicePayments.create',
+        'currencies.list',
+        'modesOfPayment.list',
+        'termsOfPayment.list',
+        'waysOfDelivery.list',
+        'termsOfDelivery.list',
+        'predefinedAccounts.list',
+        'accounts.list',
+        'vatCodes.list',
+        'companySettings.get',
+      ]),
+    );
     const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
     for (const [name, operation] of Object.entries(manifest.operations)) {
       const input = ajv.compile(operation.inputSchema as object);
@@ -27,8 +51,14 @@ describe('the Fortnox connector declaration', () => {
         ).toBe(true);
       }
     }
-    expect(manifest.operations['orders.create']?.lookup).toBe(true);
-    expect(manifest.operations['invoices.create']?.lookup).toBe(true);
+    for (const name of [
+      'orders.create',
+      'invoices.create',
+      'invoices.credit',
+      'invoicePayments.create',
+      'customers.create',
+    ])
+      expect(manifest.operations[name]?.lookup, name).toBe(true);
   });
 
   it('refuses inputs Fortnox would refuse: too long, unknown field, float amounts', () => {
@@ -39,5 +69,28 @@ describe('the Fortnox connector declaration', () => {
     const order = ajv.compile(connector.operations['orders.create'].inputSchema as object);
     expect(order({ CustomerNumber: '1', OrderRows: [{ Price: 10.5 }] })).toBe(false);
     expect(order({ CustomerNumber: '1', OrderRows: [{ Price: '10.50' }] })).toBe(true);
+  });
+
+  it('asks for what a retry needs: a reference on partial credits, a date on payments, positive credited quantities', () => {
+    const ajv = new Ajv2020({ strict: false, validateFormats: false });
+    const credit = ajv.compile(connector.operations['invoices.credit'].inputSchema as object);
+    const rows = [{ ArticleNumber: '101', DeliveredQuantity: '1' }];
+    expect(credit({ DocumentNumber: '20' })).toBe(true);
+    expect(credit({ DocumentNumber: '20', InvoiceRows: rows })).toBe(false);
+    expect(credit({ DocumentNumber: '20', InvoiceRows: rows, ExternalInvoiceReference1: 'refund-1' })).toBe(
+      true,
+    );
+    expect(
+      credit({
+        DocumentNumber: '20',
+        InvoiceRows: [{ ArticleNumber: '101', DeliveredQuantity: '-1' }],
+        ExternalInvoiceReference1: 'refund-1',
+      }),
+    ).toBe(false);
+    expect(credit({ DocumentNumber: '20', Freight: '49.00' })).toBe(false);
+    const payment = ajv.compile(connector.operations['invoicePayments.create'].inputSchema as object);
+    expect(payment({ InvoiceNumber: '20', Amount: '125.00' })).toBe(false);
+    expect(payment({ InvoiceNumber: '20', Amount: '125.00', PaymentDate: '2025-03-02' })).toBe(true);
+    expect(payment({ InvoiceNumber: '20', Amount: 125, PaymentDate: '2025-03-02' })).toBe(false);
   });
 });
