@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'coverage/', '.koppla/'] },
+  { ignores: ['node_modules/', 'coverage/', '.koppla/', 'admin-ui/dist/', 'admin-ui/dist.build-*/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -18,6 +18,17 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        // The admin page in a real browser (Debian's chromium) against a real worker and both sandboxes.
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/setup/mongo.global.ts', 'test/e2e/setup/admin-ui.global.ts'],
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });
