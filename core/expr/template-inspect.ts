@@ -43,6 +43,10 @@ export function validateTemplate(template: unknown, named?: NamedTemplates): Exp
       case 'ref':
         if (named !== undefined) problems.push(...checkRef(kind.name, childPointer(pointer, '$ref'), named));
         return;
+      case 'omit':
+        problems.push(...validateExpression(kind.condition, childPointer(pointer, '$omit')));
+        visit(kind.value, childPointer(pointer, 'value'));
+        return;
     }
   };
   visit(template, '');
@@ -88,6 +92,7 @@ function refsIn(template: unknown): string[] {
     else if (kind.kind === 'object')
       for (const key of kind.keys) visit((node as Record<string, unknown>)[key]);
     else if (kind.kind === 'each') visit(kind.emit);
+    else if (kind.kind === 'omit') visit(kind.value);
   };
   visit(template);
   return refs;
@@ -142,6 +147,10 @@ export function collectTemplateVarPaths(template: unknown, named?: NamedTemplate
         visit(kind.emit, childPointer(pointer, 'emit'), inner, where);
         return;
       }
+      case 'omit':
+        add(collectVarPaths(kind.condition, childPointer(pointer, '$omit')), bound);
+        visit(kind.value, childPointer(pointer, 'value'), bound, where);
+        return;
       case 'ref':
         if (named !== undefined && Object.hasOwn(named, kind.name) && !where.includes(kind.name)) {
           visit(named[kind.name], '', bound, [...where, kind.name]);

@@ -17,6 +17,8 @@ export type TemplateNode =
       readonly condition?: unknown;
     }
   | { readonly kind: 'ref'; readonly name: string }
+  /** `{ $omit: <condition>, value: <template> }`: the key (or array element) is left out when the condition holds. */
+  | { readonly kind: 'omit'; readonly condition: unknown; readonly value: unknown }
   | { readonly kind: 'literal'; readonly value: unknown }
   | { readonly kind: 'object'; readonly keys: readonly string[] }
   | { readonly kind: 'invalid'; readonly problems: readonly ExpressionProblem[] };
@@ -64,6 +66,7 @@ export function classifyTemplateNode(node: unknown, pointer: string): TemplateNo
     }
     return problems.length > 0 ? { kind: 'invalid', problems } : { kind: 'ref', name: name as string };
   }
+  if (Object.hasOwn(record, '$omit')) return classifyOmit(record, keys, pointer);
   if (Object.hasOwn(record, '$literal')) {
     if (keys.length !== 1)
       return { kind: 'invalid', problems: [invalid(pointer, '$literal must be the only key of its object')] };
@@ -76,7 +79,7 @@ export function classifyTemplateNode(node: unknown, pointer: string): TemplateNo
       problems: [
         invalid(
           childPointer(pointer, directive),
-          `unknown template directive "${directive}" (known: $each, $ref, $literal; wrap the object in $literal if it is meant as data)`,
+          `unknown template directive "${directive}" (known: $each, $ref, $omit, $literal; wrap the object in $literal if it is meant as data)`,
         ),
       ],
     };
@@ -120,6 +123,25 @@ function classifyEach(
     emit: record.emit,
     ...(Object.hasOwn(record, 'if') ? { condition: record.if } : {}),
   };
+}
+
+function classifyOmit(
+  record: Readonly<Record<string, unknown>>,
+  keys: readonly string[],
+  pointer: string,
+): TemplateNode {
+  const problems = keys
+    .filter((key) => key !== '$omit' && key !== 'value')
+    .map((key) =>
+      invalid(childPointer(pointer, key), `unexpected key "${key}" next to $omit (allowed: $omit, value)`),
+    );
+  if (!Object.hasOwn(record, 'value')) {
+    problems.push(
+      invalid(pointer, '$omit needs `value`: the template rendered when the condition does not hold'),
+    );
+  }
+  if (problems.length > 0) return { kind: 'invalid', problems };
+  return { kind: 'omit', condition: record.$omit, value: record.value };
 }
 
 function looksLikeOperator(key: string): boolean {

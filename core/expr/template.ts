@@ -25,7 +25,8 @@ const MAX_REF_DEPTH = 32;
  * expression (evaluated); `{ $each: <expr>, as: <name>, emit: <template>, if?: <expr> }` maps
  * over an array, binding each element to `<name>` and its index to `<name>Index` (a null or
  * missing array gives `[]`; emitted `undefined`s are skipped); `{ $ref: <name> }` renders
- * `named[name]`; `{ $literal: <value> }` is `value`, untouched; any other object has literal keys
+ * `named[name]`; `{ $omit: <condition>, value: <template> }` is `value`, or nothing when the
+ * condition holds (the key, or the array element, is left out); `{ $literal: <value> }` is `value`, untouched; any other object has literal keys
  * with template values (keys that render to `undefined` are left out); arrays render element-wise;
  * scalars are themselves.
  *
@@ -60,6 +61,9 @@ function compile(node: unknown, pointer: string): Render {
     case 'array': {
       const items = kind.items.map((item, index) => compile(item, childPointer(pointer, index)));
       const n = items.length;
+      if (kind.items.some((item) => classifyTemplateNode(item, pointer).kind === 'omit')) {
+        return (data, state) => items.map((item) => item(data, state)).filter((value) => value !== undefined);
+      }
       return (data, state) => {
         const out = new Array<unknown>(n);
         for (let i = 0; i < n; i++) out[i] = items[i]!(data, state);
@@ -75,6 +79,12 @@ function compile(node: unknown, pointer: string): Render {
       return compileEach(kind.source, kind.as, kind.emit, kind.condition, 'condition' in kind, pointer);
     case 'ref':
       return compileRef(kind.name, pointer);
+    case 'omit': {
+      // undefined is what objects, arrays and $each leave out
+      const condition = evaluatorAt(kind.condition, childPointer(pointer, '$omit'));
+      const value = compile(kind.value, childPointer(pointer, 'value'));
+      return (data, state) => (truthy(condition(data)) ? undefined : value(data, state));
+    }
     case 'invalid': {
       const [first] = kind.problems;
       throw new ExpressionError(`invalid template: ${kind.problems.map((p) => p.message).join('; ')}`, {

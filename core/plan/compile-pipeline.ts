@@ -102,6 +102,10 @@ function buildPlan(pipeline: PipelineDocument, source: YamlSource): ExecutionPla
       operation,
       match: step.match,
       lookupFirst: step.lookupFirst,
+      forEach: step.forEach === undefined ? undefined : { items: step.forEach, as: step.as ?? 'item' },
+      key: step.key,
+      shared: step.shared ?? false,
+      fresh: step.fresh ?? false,
     };
   });
   const backoff = pipeline.retry?.backoff;

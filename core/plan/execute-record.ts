@@ -1,6 +1,7 @@
 import { formatPosition, type SourcePosition } from '../diagnostics/index.ts';
 import type { ExecutionPlan, OperationPlanStep, PlanStep } from './execution-plan.ts';
 import { batchRecord } from './batch.ts';
+import { ValidationError } from '../plugin-api/errors.ts';
 
 /** The expression and rule machinery the executor needs; core/expr and core/rules provide it. */
 export interface StepEngines {
@@ -19,8 +20,37 @@ export interface StepEngines {
   };
 }
 
+/** Which effect of a step an invocation is, when the step has more than one per record or shares them. */
+export interface StepEffect {
+  /** The step's `key` (or a forEach element's index): tells its effects apart in the ledger. */
+  readonly key?: string;
+  /** The effect belongs to the tenant under `key`, shared by records (the step's `shared: true`). */
+  readonly shared?: boolean;
+  /** A read to do again every time, not kept in the effects ledger (the step's `fresh: true`). */
+  readonly fresh?: boolean;
+}
+
+/**
+ * Where an effect of a step is kept in the effects ledger, relative to its record: the step id (with
+ * `[key]` for a keyed effect) and, for a shared effect, the record key it is shared under instead of
+ * the record's own.
+ */
+export function effectPlace(
+  stepId: string,
+  effect: StepEffect | undefined,
+): { step: string; recordKey?: string } {
+  return {
+    step: effect?.key === undefined ? stepId : `${stepId}[${effect.key}]`,
+    ...(effect?.shared ? { recordKey: `shared:${stepId}` } : {}),
+  };
+}
+
 /** Performs one connector operation. The runtime wraps it in the effects ledger; tests fake it. */
-export type InvokeOperation = (step: OperationPlanStep, input: unknown) => Promise<unknown>;
+export type InvokeOperation = (
+  step: OperationPlanStep,
+  input: unknown,
+  effect?: StepEffect,
+) => Promise<unknown>;
 
 export interface RecordContext {
   readonly record: unknown;
@@ -54,10 +84,29 @@ export class StepFailedError extends Error {
     readonly position: SourcePosition,
     override readonly cause: unknown,
     readonly outcome: RecordOutcome,
+    /** Where the failed effect is kept in the ledger, when it is not the step's own place (effectPlace). */
+    readonly effect?: { readonly step: string; readonly recordKey?: string },
   ) {
     super(`step "${step}" (${position.file}:${position.line}:${position.col}) failed: ${messageOf(cause)}`);
     this.name = 'StepFailedError';
   }
+}
+
+/**
+ * What a `fail` step throws: a refusal of the record as it is (not retried), with the field it names,
+ * so the dead letter says what to fix before the replay.
+ */
+function pipelineFailure(rendered: unknown): ValidationError {
+  const given =
+    typeof rendered === 'object' && rendered !== null ? (rendered as Record<string, unknown>) : {};
+  const message =
+    typeof given.message === 'string' && given.message !== ''
+      ? given.message
+      : 'the pipeline stopped this record';
+  return new ValidationError(message, {
+    code: 'pipeline_fail',
+    ...(typeof given.field === 'string' && given.field !== '' ? { field: given.field } : {}),
+  });
 }
 
 function messageOf(error: unknown): string {
@@ -93,8 +142,12 @@ export async function executeRecord(
 
   for (const step of plan.steps) {
     let input: unknown;
+    // the effect the step was performing when it failed (a keyed or shared one), for its attempts
+    let failedEffect: StepEffect | undefined;
     try {
-      if (step.if !== undefined && !engines.isTruthy(engines.evaluate(step.if, data()))) {
+      // with forEach, `if` is asked per element (below)
+      const perElement = step.kind === 'operation' && step.forEach !== undefined;
+      if (!perElement && step.if !== undefined && !engines.isTruthy(engines.evaluate(step.if, data()))) {
         results.push({ id: step.id, status: 'skipped' });
         continue;
       }
@@ -109,7 +162,8 @@ export async function executeRecord(
         error: messageOf(error),
       });
       if (step.onError === 'continue') continue;
-      throw new StepFailedError(step.id, step.position, error, outcome());
+      const place = failedEffect === undefined ? undefined : effectPlace(step.id, failedEffect);
+      throw new StepFailedError(step.id, step.position, error, outcome(), place);
     }
 
     async function runStep(current: PlanStep): Promise<unknown> {
@@ -128,11 +182,62 @@ export async function executeRecord(
           if (typeof input !== 'object' || input === null || Array.isArray(input))
             throw new Error("a report step's with must render to an object: { <finding>: <values> }");
           return input;
-        case 'operation':
-          input =
-            current.with === undefined ? {} : engines.renderTemplate(current.with, data(), plan.templates);
-          return invoke(current, input);
+        case 'fail': {
+          input = engines.renderTemplate(current.with ?? {}, data(), plan.templates);
+          throw pipelineFailure(input);
+        }
+        case 'operation': {
+          if (current.forEach === undefined) {
+            input =
+              current.with === undefined ? {} : engines.renderTemplate(current.with, data(), plan.templates);
+            failedEffect = effectOf(current, data()) ?? (current.fresh ? { fresh: true } : undefined);
+            return invoke(current, input, failedEffect);
+          }
+          // once per element, each its own effect in the ledger; the output is the list of outputs
+          const items = engines.evaluate(current.forEach.items, data());
+          if (items === null || items === undefined) return [];
+          if (!Array.isArray(items)) throw new Error(`forEach: expected a list, got ${typeof items}`);
+          const { as } = current.forEach;
+          const inputs: unknown[] = [];
+          const outputs: unknown[] = [];
+          input = inputs;
+          for (let index = 0; index < items.length; index++) {
+            const itemData = { ...data(), [as]: items[index], [`${as}Index`]: index };
+            // an element the step's `if` turns down keeps its place in the output, as null
+            if (current.if !== undefined && !engines.isTruthy(engines.evaluate(current.if, itemData))) {
+              inputs.push(null);
+              outputs.push(null);
+              continue;
+            }
+            const itemInput =
+              current.with === undefined
+                ? {}
+                : engines.renderTemplate(current.with, itemData, plan.templates);
+            inputs.push(itemInput);
+            failedEffect = effectOf(current, itemData, String(index));
+            outputs.push(await invoke(current, itemInput, failedEffect));
+          }
+          return outputs;
+        }
       }
+    }
+
+    function effectOf(
+      current: OperationPlanStep,
+      stepData: Readonly<Record<string, unknown>>,
+      fallback?: string,
+    ): StepEffect | undefined {
+      const key = current.key === undefined ? fallback : engines.evaluate(current.key, stepData);
+      if (key === undefined) return undefined;
+      if (key === null || key === '' || typeof key === 'object')
+        throw new Error(
+          `key: expected a text or a number to tell this step's effects apart, got ${JSON.stringify(key)}`,
+        );
+      return {
+        key: String(key),
+        ...(current.shared ? { shared: true } : {}),
+        ...(current.fresh ? { fresh: true } : {}),
+      };
     }
   }
   return outcome();

@@ -50,7 +50,7 @@ export interface PlanSource {
 export interface PlanBatch {
   readonly size: number;
   /** Each record's key in `record.byKey`, evaluated with the record as `record`; undefined: no `byKey`. */
-  readonly key: unknown;
+  readonly key?: unknown;
   /** Where `source.batch` is written. */
   readonly position: SourcePosition;
 }
@@ -92,6 +92,20 @@ export interface OperationPlanStep extends PlanStepBase {
   readonly operation: string;
   readonly match: readonly string[] | undefined;
   readonly lookupFirst: { readonly by: string; readonly value: unknown } | undefined;
+  /** Set when the operation runs once per element of this expression's array (`steps.<id>.output` is a list). */
+  readonly forEach?: { readonly items: unknown; readonly as: string } | undefined;
+  /**
+   * Tells this step's effects apart in the ledger: per element with forEach (default: the element's
+   * index), else one effect per value, so a new value performs the step again.
+   */
+  readonly key?: unknown;
+  /**
+   * The effect belongs to the tenant, keyed by `key`, not to the record: every record with the same
+   * key reuses it while the input is unchanged, and performs it again when the input changed.
+   */
+  readonly shared?: boolean;
+  /** A read done again on every run of the record, never answered from the effects ledger. */
+  readonly fresh?: boolean;
 }
 
 export type PlanStep = BuiltinPlanStep | OperationPlanStep;

@@ -50,6 +50,11 @@ export interface StepDocument {
   with?: unknown;
   match?: string[];
   lookupFirst?: { by: string; value: unknown };
+  forEach?: unknown;
+  as?: string;
+  key?: unknown;
+  shared?: boolean;
+  fresh?: boolean;
   onError?: 'fail' | 'continue';
 }
 
@@ -58,6 +63,7 @@ export const BUILTIN_STEPS = {
   'rules.evaluate': 'evaluate the pipeline rule packs into decisions',
   transform: 'build a value from a template (its output is the rendered `with`)',
   report: 'add findings to the run report (its output is the rendered `with`, an object of lists)',
+  fail: 'stop the record with the rendered `with` ({ message, field? }): dead-lettered, replayable once fixed',
 } as const;
 export type BuiltinStep = keyof typeof BUILTIN_STEPS;
 

@@ -9,6 +9,8 @@ export interface RuleToggleSet {
 
 export interface MockedResult {
   output?: unknown;
+  /** One output per call, in call order (forEach steps); the last answers any further call. */
+  outputs?: unknown[];
   error?: { kind: string; message: string; field?: string; code?: string };
 }
 
@@ -77,6 +79,10 @@ export async function runPipelineTestCase(
         calls.push({ step: step.id, uses: `${step.connection}.${step.operation}`, input });
         const mock = testCase.mocks?.[step.id];
         if (mock?.error) throw environment.mockError(mock.error);
+        if (mock?.outputs !== undefined && mock.outputs.length > 0) {
+          const nth = calls.filter((call) => call.step === step.id).length - 1;
+          return mock.outputs[Math.min(nth, mock.outputs.length - 1)];
+        }
         return mock && 'output' in mock ? mock.output : environment.exampleOutput(step);
       },
     );

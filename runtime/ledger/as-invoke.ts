@@ -1,4 +1,4 @@
-import type { InvokeOperation } from '../../core/plan/execute-record.ts';
+import { effectPlace, type InvokeOperation } from '../../core/plan/execute-record.ts';
 import type { OperationPlanStep } from '../../core/plan/execution-plan.ts';
 import { effectKey } from './effect-key.ts';
 import type { EffectsLedger } from './effects-ledger.ts';
@@ -36,14 +36,20 @@ export function asInvoke(
   context: RecordEffectContext,
   resolve: ResolveOperation,
 ): InvokeOperation {
-  return async (step, input) => {
+  return async (step, input, effect) => {
+    // a shared effect (a customer card, keyed by its match key) is the tenant's, reused by every record
+    // with that key; a keyed one (a forEach element, a step `key`) is one of several of this record's
+    const place = effectPlace(step.id, effect);
     const address = {
       tenant: context.tenant,
       pipeline: context.pipeline,
-      recordKey: context.recordKey,
-      step: step.id,
+      recordKey: place.recordKey ?? context.recordKey,
+      step: place.step,
     };
     const operation = resolve(step, effectKey(address));
+    // a fresh read (the step's `fresh: true`) asks the remote side every time: what it reads may have
+    // changed by hand since (a delivered quantity a person corrected before the replay)
+    if (effect?.fresh) return operation.run(input);
     const { lookup, remoteIdOf } = operation;
     const outcome = await ledger.perform(
       { ...address, operation: `${step.connection}.${step.operation}`, input },
@@ -51,6 +57,7 @@ export function asInvoke(
         run: () => operation.run(input),
         ...(lookup ? { lookup: () => lookup.call(operation, input) } : {}),
         ...(remoteIdOf ? { remoteIdOf: (result: unknown) => remoteIdOf.call(operation, result) } : {}),
+        ...(effect?.shared ? { refreshOnInputChange: true } : {}),
         ...(context.runId === undefined ? {} : { runId: context.runId }),
         ...(context.secrets === undefined ? {} : { secrets: context.secrets }),
       },

@@ -26,6 +26,11 @@ export interface PerformOptions<T> {
   /** The remote object's id in a result (e.g. an invoice's DocumentNumber), stored for diagnosis. */
   readonly remoteIdOf?: (result: T) => string | undefined;
   readonly runId?: string;
+  /**
+   * A committed effect whose input differs is performed again (a new attempt) instead of answered
+   * from the ledger: for effects shared by records, such as a customer card kept up to date.
+   */
+  readonly refreshOnInputChange?: boolean;
   /** Values to scrub from recorded error messages: the tenant's credentials. */
   readonly secrets?: readonly string[];
 }
@@ -155,7 +160,7 @@ export class EffectsLedger {
     for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
       const attempts = await this.attemptDocuments(key);
       const committed = attempts.find((attempt) => attempt.state === 'committed');
-      if (committed) {
+      if (committed && !(options.refreshOnInputChange === true && committed.inputHash !== inputHash)) {
         return outcome<T>(committed, 'ledger', committed.inputHash !== inputHash);
       }
       const latest = attempts[0];
@@ -165,10 +170,13 @@ export class EffectsLedger {
       // any earlier attempt that may have reached the remote side — a stale claim, or a failure of
       // unknown outcome, however many attempts ago — means: look up before writing again. Judging
       // only the newest attempt would let a failed lookup hide an earlier write that went through.
-      const lookupFirst = attempts.some(
-        (attempt) =>
-          attempt.state === 'claimed' || (attempt.state === 'failed' && !attempt.error?.outcomeKnown),
-      );
+      // (for an effect performed again because its input changed: only what came after the commit)
+      const lookupFirst = attempts
+        .filter((attempt) => committed === undefined || attempt.attempt > committed.attempt)
+        .some(
+          (attempt) =>
+            attempt.state === 'claimed' || (attempt.state === 'failed' && !attempt.error?.outcomeKnown),
+        );
       const claim = this.newAttempt(effect, key, (latest?.attempt ?? 0) + 1, inputHash, options.runId);
       if (!(await insertIfAbsent(() => this.collection.insertOne(claim)))) continue;
       return this.execute(claim, lookupFirst, options);

@@ -3,8 +3,10 @@ import { benchEngine } from './engine.ts';
 import { benchLedger } from './ledger.ts';
 import { benchScheduler } from './scheduler.ts';
 import { benchStock } from './stock.ts';
+import { benchOrders } from './orders.ts';
 
 await benchEngine();
 await benchLedger();
 await benchScheduler();
 await benchStock();
+await benchOrders();

@@ -12,6 +12,7 @@ import { varRoot } from './var-root.ts';
 import { stepReference } from './step-reference.ts';
 import { rulesStep } from './rules-step.ts';
 import { batchRecord } from './batch-record.ts';
+import { stepEffects } from './step-effects.ts';
 
 export type { ConnectorNames, PackNames, PipelineLintContext, PipelineLintRule } from './lint-rule.ts';
 
@@ -29,6 +30,7 @@ export const PIPELINE_LINT_RULES: readonly PipelineLintRule[] = Object.freeze([
   stepReference,
   rulesStep,
   batchRecord,
+  stepEffects,
 ]);
 
 export function lintPipeline(context: PipelineLintContext): Diagnostic[] {

@@ -19,6 +19,8 @@ export const stepReference: PipelineLintRule = {
       const references = [
         ...collectVarPaths(step.if, `/steps/${i}/if`),
         ...collectVarPaths(step.lookupFirst?.value, `/steps/${i}/lookupFirst/value`),
+        ...collectVarPaths(step.forEach, `/steps/${i}/forEach`),
+        ...collectVarPaths(step.key, `/steps/${i}/key`),
         ...collectTemplateVarPaths(step.with, named).map((r) => ({
           ...r,
           pointer: r.template === undefined ? `/steps/${i}/with${r.pointer}` : `/steps/${i}/with`,

@@ -17,14 +17,16 @@ export const varRoot: PipelineLintRule = {
     for (const site of expressionSites(context.pipeline)) {
       if (site.kind === 'expression') {
         for (const ref of collectVarPaths(site.value, site.pointer)) {
-          if (ref.scope === 'root') references.push({ pointer: ref.pointer, path: ref.path, bound: [] });
+          if (ref.scope === 'root')
+            references.push({ pointer: ref.pointer, path: ref.path, bound: site.bound ?? [] });
         }
         continue;
       }
       if (site.pointer.startsWith('/templates/')) continue;
       for (const ref of collectTemplateVarPaths(site.value, named)) {
         if (ref.template !== undefined) usedTemplates.add(ref.template);
-        if (ref.scope === 'root') references.push(locate(site.pointer, ref));
+        if (ref.scope === 'root')
+          references.push(locate(site.pointer, { ...ref, bound: [...(site.bound ?? []), ...ref.bound] }));
       }
     }
     // templates no step uses are still checked, as if used at the top level

@@ -55,7 +55,7 @@ describe('koppla explain pipelines/orders-to-fortnox.yaml', () => {
         '"Description":"PostNord (6 %)","OrderedQuantity":"1","DeliveredQuantity":"1","Price":"16.97","VAT":"6","AccountNumber":"3520"',
       );
       expect(out).toMatch(/✓ payment → ledger\.invoicePayments\.create/);
-      expect(out).toMatch(/– credit1 \(skipped: its if is false\)/);
+      expect(out).toMatch(/– refunds \(skipped: its if is false\)/);
     },
     COMMAND_TIMEOUT_MS,
   );
@@ -71,7 +71,7 @@ describe('koppla explain pipelines/orders-to-fortnox.yaml', () => {
       );
       expect(result.status).toBe(0);
       const explained = JSON.parse(result.stdout) as Explained;
-      const credit = explained.calls.find((call) => call.step === 'credit1');
+      const credit = explained.calls.find((call) => call.step === 'credits');
       expect(credit).toMatchObject({
         uses: 'ledger.invoices.credit',
         input: {

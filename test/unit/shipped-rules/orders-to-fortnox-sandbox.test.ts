@@ -201,8 +201,8 @@ describe('orders-to-fortnox on the Fortnox sandbox', () => {
       'createInvoice',
       'bookkeep',
       'payment',
-      'refunds1',
-      'credit1',
+      'refunds',
+      'credits',
     ]);
     const invoices = (await read('/3/invoices')).Invoices as Fortnox[];
     expect(invoices).toHaveLength(2);

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { checkOrderTotals, MODEL_SCHEMA_IDS, type SalesOrder } from '../../../core/model/index.ts';
-import { executeRecord } from '../../../core/plan/execute-record.ts';
+import { executeRecord, StepFailedError } from '../../../core/plan/execute-record.ts';
 import { createStepEngines } from '../../../core/plan/step-engines.ts';
 import { fixtureWorkspace } from '../../helpers/workspace.ts';
 import { modelAjv } from '../model/support.ts';
@@ -65,25 +65,35 @@ const { plan, packs } = loaded.value;
 interface Run {
   readonly calls: Map<string, Record<string, unknown>>;
   readonly decisions: Record<string, unknown>;
+  /** Set when the pipeline stopped the credit by name: a partial credit at a rate that is not whole. */
+  readonly creditNotSendable?: boolean;
 }
 
 /** Runs the pipeline for one order; `refund` (if given) is what the refunds read answers. */
 async function run(fixture: Fixture, order: SalesOrder, refund?: Record<string, unknown>): Promise<Run> {
   const calls = new Map<string, Record<string, unknown>>();
-  const outcome = await executeRecord(
-    plan,
-    { record: order, params: fixture.params },
-    createStepEngines(plan, packs),
-    async (step, input) => {
-      calls.set(step.id, input as Record<string, unknown>);
-      if (['order', 'invoice', 'createInvoice', 'credit1', 'creditInFull'].includes(step.id))
-        return { DocumentNumber: '1', CustomerNumber: '1' };
-      if (step.id === 'customer') return { CustomerNumber: '1' };
-      if (step.id === 'refunds1') return { refunds: [refund] };
-      return {};
-    },
-  );
-  return { calls, decisions: outcome.decisions };
+  // a partial credit of an order at a rate that is not whole (FI 25.5 %) stops at the pipeline's named fail
+  // step: Fortnox invoice rows take whole percentages only (rules/se-vat/README.md)
+  try {
+    const outcome = await executeRecord(
+      plan,
+      { record: order, params: fixture.params },
+      createStepEngines(plan, packs),
+      async (step, input) => {
+        calls.set(step.id, input as Record<string, unknown>);
+        if (['order', 'invoice', 'createInvoice', 'credits'].includes(step.id))
+          return { DocumentNumber: '1', CustomerNumber: '1' };
+        if (step.id === 'customer') return { CustomerNumber: '1' };
+        if (step.id === 'refunds') return { refunds: refund ? [refund] : [] };
+        return {};
+      },
+    );
+    return { calls, decisions: outcome.decisions };
+  } catch (error) {
+    if (error instanceof StepFailedError && error.step === 'partialCreditNotSendable')
+      return { calls, decisions: error.outcome.decisions, creditNotSendable: true };
+    throw error;
+  }
 }
 
 const sum = (rows: readonly Row[]) =>
@@ -163,7 +173,8 @@ describe('orders-to-fortnox: every kept order record', () => {
           };
           const order = { ...fixture.order, refunds: [{ id: refund.id, amount: refund.amount }] };
           const result = await run(fixture, order, refund);
-          const credit = result.calls.get('credit1') ?? result.calls.get('creditInFull');
+          if (result.creditNotSendable) continue;
+          const credit = result.calls.get('credits');
           if (!['invoice', 'both'].includes(kind.kind)) {
             // a Fortnox order only (cash on delivery): there is no invoice to credit
             expect(
@@ -175,7 +186,7 @@ describe('orders-to-fortnox: every kept order record', () => {
           }
           expect(credit, `a credit for line ${line.id}`).toBeDefined();
           // a single-line order refunded in full is Fortnox's own full credit (no rows to check)
-          if (result.calls.has('creditInFull')) continue;
+          if (credit!.InvoiceRows === undefined) continue;
           const rows = credit!.InvoiceRows as Row[];
           expect(sum(rows).toFixed(2), `line ${line.id}`).toBe(amount.toFixed(2));
           const decided = (
@@ -199,10 +210,11 @@ describe('orders-to-fortnox: every kept order record', () => {
         };
         const order = { ...fixture.order, refunds: [{ id: refund.id, amount: refund.amount }] };
         const result = await run(fixture, order, refund);
+        if (result.creditNotSendable) return;
         const { kind } = result.decisions.document as { kind: string };
-        const rows = (result.calls.get('credit1')?.InvoiceRows ?? []) as Row[];
+        const rows = (result.calls.get('credits')?.InvoiceRows ?? []) as Row[];
         if (!['invoice', 'both'].includes(kind)) {
-          expect(result.calls.has('credit1')).toBe(false);
+          expect(result.calls.has('credits')).toBe(false);
           return;
         }
         expect(rows.length).toBeGreaterThan(0);
