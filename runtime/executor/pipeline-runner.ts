@@ -16,9 +16,12 @@ import type { EffectsLedger } from '../ledger/effects-ledger.ts';
 import { asInvoke } from '../ledger/as-invoke.ts';
 import type { DeadLetterStore } from '../dead-letter/dead-letter-store.ts';
 import { connectorLogger, type RuntimeLogger } from '../logging/logger.ts';
+import { traced } from '../logging/tracing.ts';
 import { TOKENS } from '../container/tokens.ts';
 import type { RuntimeTimings } from '../container/timings.ts';
 import { failedRecord, runPipeline, type RunSummary } from './run-pipeline.ts';
+import { connectionSettings } from './connection-settings.ts';
+import { RunTraceCollector } from './run-trace.ts';
 import { executeRecord, StepFailedError, type InvokeOperation } from '../../core/plan/execute-record.ts';
 
 export type RunOutcome =
@@ -73,6 +76,15 @@ export class PipelineRunner {
     throw new Error(`tenant "${tenant.id}" has no enabled pipeline "${pipeline}"`);
   }
 
+  /** What started this runner's runs (a webhook delivery), logged as `correlationId`; default the run id. */
+  #correlationId: string | undefined;
+
+  /** Ties the runs of this runner to the request that started them, in every log line down to each call. */
+  correlate(correlationId: string | undefined): this {
+    this.#correlationId = correlationId;
+    return this;
+  }
+
   async run(tenantId: string, pipeline: string, trigger: RunTrigger = 'manual'): Promise<RunOutcome> {
     const tenant = this.tenants.get(tenantId);
     if (!tenant.enabled) return { status: 'skipped', reason: `tenant ${tenant.id} is disabled` };
@@ -106,7 +118,9 @@ export class PipelineRunner {
       if (kept.lost) throw new LeaseLostError(kept.lease.scope);
     };
     const run = await this.runs.start({ tenant: tenant.id, pipeline: plan.id, trigger });
-    const session = this.#session(tenant, plan, run.id);
+    // requests and time per connection, and the last records' rule traces, kept with the run
+    const collected = new RunTraceCollector({ scrub: (text) => redact(text, secretValues(tenant)) });
+    const session = this.#session(tenant, plan, run.id, collected);
     kept.signal.addEventListener('abort', () => session.close(), { once: true });
     const { log, scrub } = session;
     try {
@@ -115,7 +129,8 @@ export class PipelineRunner {
       const summary = await runPipeline({
         plan,
         engines: createStepEngines(plan, packs, tenant.toggles),
-        stream,
+        stream: collected.stream(plan.source.connection, stream),
+        traced: (recordKey, status, outcome) => collected.record(recordKey, status, outcome),
         streamContext: session.contextFor(plan.source.connection),
         params: tenant.params,
         tenant: { id: tenant.id, name: tenant.name },
@@ -158,6 +173,8 @@ export class PipelineRunner {
           failed: summary.failed,
         },
         ...(summary.retryLater ? { error: { message: summary.retryLater.message, kind: 'transient' } } : {}),
+        traces: collected.traces(),
+        calls: collected.usage(),
       });
       log.info({ ...summary }, 'run finished');
       // findings of the pipeline's report steps, once per run (a SKU only one system has, …)
@@ -169,6 +186,8 @@ export class PipelineRunner {
         status: 'failed',
         counts: { read: 0, processed: 0, skipped: 0, failed: 0 },
         error: { message },
+        traces: collected.traces(),
+        calls: collected.usage(),
       });
       log.error({ error: message }, 'run failed');
       // the error goes on to a CLI or a job log: without the tenant's secrets
@@ -228,18 +247,20 @@ export class PipelineRunner {
   }
 
   /** What every record of one run shares: connector contexts with the tenant's settings, the ledger. */
-  #session(tenant: Tenant, plan: ExecutionPlan, runId: string) {
+  #session(tenant: Tenant, plan: ExecutionPlan, runId: string, collected?: RunTraceCollector) {
     const secrets = secretValues(tenant);
+    const correlationId = this.#correlationId ?? runId;
+    const calls = this.logger.child({ tenant: tenant.id, pipeline: plan.id, run: runId, correlationId });
     const abort = new AbortController();
     const contextFor = (connection: string): ConnectorContext<object> => {
-      const config = tenant.connections[connection];
       return {
         tenantId: tenant.id,
-        settings: { ...(config?.settings ?? {}), ...(config?.secrets ?? {}) },
+        // the pipeline's connection settings under the tenant's, then its secrets
+        settings: connectionSettings(tenant, plan, connection),
         signal: abort.signal,
         logger: connectorLogger(
           this.logger,
-          { tenant: tenant.id, pipeline: plan.id, run: runId, connection },
+          { tenant: tenant.id, pipeline: plan.id, run: runId, correlationId, connection },
           secrets,
         ),
       };
@@ -251,16 +272,44 @@ export class PipelineRunner {
         (step, idempotencyKey) => {
           const operation = this.connectors.get(step.connector).operations[step.operation];
           if (!operation) throw new Error(`connector ${step.connector} has no operation ${step.operation}`);
-          const context = { ...contextFor(step.connection), idempotencyKey };
+          const context = {
+            ...contextFor(step.connection),
+            idempotencyKey,
+            ...(step.match === undefined ? {} : { match: step.match }),
+          };
           const { lookup } = operation;
+          // counted per connection when the run keeps a trace (a replay does not)
+          const counted = <T>(call: () => Promise<T>): Promise<T> => {
+            // one debug line per remote call: the webhook's correlationId reaches the Fortnox call
+            calls.debug(
+              { record: recordKey, step: step.id, operation: `${step.connection}.${step.operation}` },
+              'operation call',
+            );
+            const spanned = () =>
+              traced(
+                `koppla ${step.connection}.${step.operation}`,
+                {
+                  tenant: tenant.id,
+                  pipeline: plan.id,
+                  run: runId,
+                  correlationId,
+                  record: recordKey,
+                  step: step.id,
+                },
+                call,
+              );
+            return collected ? collected.within(step.connection, 'operation', spanned) : spanned();
+          };
           return {
-            run: (input) => operation.run(context, input),
-            ...(lookup ? { lookup: (input: unknown) => lookup.call(operation, context, input) } : {}),
+            run: (input) => counted(() => operation.run(context, input)),
+            ...(lookup
+              ? { lookup: (input: unknown) => counted(() => lookup.call(operation, context, input)) }
+              : {}),
           };
         },
       );
     return {
-      log: this.logger.child({ tenant: tenant.id, pipeline: plan.id, run: runId }),
+      log: this.logger.child({ tenant: tenant.id, pipeline: plan.id, run: runId, correlationId }),
       /** Every text that leaves the runner (logs, run documents, errors) passes here. */
       scrub: (text: string) => redact(text, secrets),
       contextFor,

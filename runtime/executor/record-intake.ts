@@ -1,3 +1,4 @@
+import { MongoError } from 'mongodb';
 import type { ExecutionPlan } from '../../core/plan/execution-plan.ts';
 import { executeRecord, StepFailedError, type StepEngines } from '../../core/plan/execute-record.ts';
 import { isConnectorError } from '../../core/plugin-api/index.ts';
@@ -74,18 +75,27 @@ export async function runUnit(
     );
     summary.processed += count;
     report.add(outcome);
+    ports.traced?.(recordKey, 'processed', outcome);
     return 'done';
   } catch (error) {
     if (!(error instanceof StepFailedError)) throw error;
     report.add(error.outcome);
+    // Koppla's own database failing under a step (the ledger could not be read or written) says
+    // nothing about the record: it is retried by the next run, never dead-lettered, and does not
+    // count against the record's attempts.
     if (
-      isRetryable(plan, error.cause) &&
-      (await ports.attemptsOf(recordKey, error.step)) < plan.retry.maxAttempts
+      error.cause instanceof MongoError ||
+      (isRetryable(plan, error.cause) &&
+        // a keyed or shared effect counts its own attempts (error.effect), not the step's
+        (await ports.attemptsOf(error.effect?.recordKey ?? recordKey, error.effect?.step ?? error.step)) <
+          plan.retry.maxAttempts)
     ) {
       summary.retryLater = { recordKey, step: error.step, message: error.message };
+      ports.traced?.(recordKey, 'retry', error.outcome);
       return 'stop';
     }
     summary.failed += count;
+    ports.traced?.(recordKey, 'failed', error.outcome);
     await ports.deadLetter(failedRecord(recordKey, record, error));
     return 'done';
   }

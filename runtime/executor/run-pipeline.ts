@@ -1,7 +1,8 @@
 import type { SourcePosition } from '../../core/diagnostics/index.ts';
 import type { ExecutionPlan } from '../../core/plan/execution-plan.ts';
-import type { InvokeOperation, StepEngines } from '../../core/plan/execute-record.ts';
+import type { InvokeOperation, RecordOutcome, StepEngines } from '../../core/plan/execute-record.ts';
 import type { StreamContext, StreamDefinition, StreamPage } from '../../core/plugin-api/index.ts';
+import { readStart } from './lookback.ts';
 import { admit, runUnit, sourceFailure, type RunState } from './record-intake.ts';
 import { runBatches } from './run-batches.ts';
 import { RunReport, type RunReportSummary } from './run-report.ts';
@@ -39,6 +40,8 @@ export interface PipelineRunPorts {
   deadLetter(failure: FailedRecord): Promise<void>;
   /** How many times this record's step has been attempted (the ledger counts them). */
   attemptsOf(recordKey: string, step: string): Promise<number>;
+  /** Told every record's (or batch's) outcome with its rule trace, for the run's stored traces. */
+  traced?(recordKey: string, status: 'processed' | 'failed' | 'retry', outcome: RecordOutcome): void;
 }
 
 export interface RunSummary {
@@ -49,7 +52,8 @@ export interface RunSummary {
   pages: number;
   /**
    * Set when a record failed in a way worth retrying (the service was down or rate-limited): the
-   * run stopped there without moving the cursor, so the next run resumes at that page.
+   * cursor stays before its page, so the next run resumes there (the latest such record; the run
+   * goes on with the others, up to SET_ASIDE_PER_RUN of them).
    */
   retryLater?: { recordKey: string; step: string; message: string };
   /** Batches finished, processed or dead-lettered (batched pipelines only; the counts above stay per record). */
@@ -69,7 +73,8 @@ export async function runPipeline(ports: PipelineRunPorts): Promise<RunSummary> 
   const summary: RunSummary = { read: 0, processed: 0, skipped: 0, failed: 0, pages: 0 };
   const cursor = await ports.readCursor();
   const pages = ports.stream.read(ports.streamContext, {
-    ...(cursor === undefined ? {} : { cursor }),
+    // the pipeline's lookback: a cursor that is a time is read from that far before it (as `since`)
+    ...readStart(cursor, plan.source.lookbackMs),
     ...(plan.source.pageSize === undefined ? {} : { pageSize: plan.source.pageSize }),
   });
   const state: RunState = { ports, summary, report: new RunReport(plan), startCursor: cursor };
@@ -79,9 +84,18 @@ export async function runPipeline(ports: PipelineRunPorts): Promise<RunSummary> 
   return summary;
 }
 
+/**
+ * How many records one run may set aside for the next run (a retryable failure) before it stops. A
+ * record that fails now and then does not hold up every record behind it; a service that is down
+ * (every record fails) still stops the run after a few, so a long outage spends the retry.maxAttempts
+ * of only these few records per run.
+ */
+export const SET_ASIDE_PER_RUN = 5;
+
 async function runRecords(state: RunState, pages: AsyncIterable<StreamPage<unknown>>): Promise<void> {
   const { ports, summary } = state;
   const { plan } = ports;
+  let setAside = 0;
   for await (const page of pages) {
     summary.pages++;
     for (const rejected of page.rejected ?? []) {
@@ -92,8 +106,10 @@ async function runRecords(state: RunState, pages: AsyncIterable<StreamPage<unkno
     for (const record of page.records) {
       const recordKey = await admit(state, record);
       if (recordKey === undefined) continue;
-      if ((await runUnit(state, record, recordKey, 1)) === 'stop') return;
+      if ((await runUnit(state, record, recordKey, 1)) === 'stop' && ++setAside >= SET_ASIDE_PER_RUN) return;
     }
-    if (page.cursor) await ports.advanceCursor(page.cursor);
+    // the cursor stays before the first page with a record set aside: the next run reads it again,
+    // and the ledger answers for every record it finished since
+    if (page.cursor && setAside === 0) await ports.advanceCursor(page.cursor);
   }
 }

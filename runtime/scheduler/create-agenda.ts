@@ -16,6 +16,8 @@ export interface SchedulerOptions {
   lockLifetimeMs?: number;
   /** Jobs of all kinds this worker runs at once; default 20. */
   maxConcurrency?: number;
+  /** Told Agenda's errors (the database failing while it looks for or locks due jobs). */
+  onError?: (error: Error) => void;
 }
 
 /**
@@ -43,11 +45,16 @@ export function createAgenda(options: SchedulerOptions): Agenda {
     connect: () => mongo.connect(),
     disconnect: () => mongo.disconnect(),
   };
-  return new Agenda({
+  const agenda = new Agenda({
     backend,
     name: options.workerName,
     processEvery: options.processEveryMs ?? 5_000,
     defaultLockLifetime: lockLifetimeMs,
     maxConcurrency: options.maxConcurrency ?? 20,
   });
+  // Agenda emits 'error' when the database fails under it (a dropped connection while it fills its
+  // queue); an EventEmitter with no 'error' listener throws, which killed the whole worker. Agenda
+  // itself tries again on its next tick.
+  agenda.on('error', (error: Error) => options.onError?.(error));
+  return agenda;
 }

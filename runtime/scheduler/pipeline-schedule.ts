@@ -12,6 +12,8 @@ export interface PipelineRunJobData {
   readonly pipeline: string;
   /** Set when a run is triggered by hand or by a webhook rather than by the schedule. */
   readonly trigger?: 'schedule' | 'manual' | 'event';
+  /** What started it (a webhook delivery): every log line of the run carries it as `correlationId`. */
+  readonly correlationId?: string;
 }
 
 interface ScheduleClaim {
@@ -134,13 +136,27 @@ export class PipelineScheduler {
   }
 
   async unschedule(tenant: string, pipeline: string): Promise<void> {
+    const key = scheduleKey(tenant, pipeline);
+    // forget the job first: a cached entry would make a later ensureSchedule believe the (cancelled)
+    // job still exists and never recreate it
+    this.#known?.jobs.delete(key);
     await this.agenda.cancel({ name: PIPELINE_RUN_JOB, data: { tenant, pipeline, trigger: 'schedule' } });
-    await this.#claims.deleteOne({ _id: scheduleKey(tenant, pipeline) });
+    await this.#claims.deleteOne({ _id: key });
   }
 
   /** A run now, besides the schedule (admin "run now", or a webhook for this pipeline). */
-  async runNow(tenant: string, pipeline: string, trigger: 'manual' | 'event' = 'manual'): Promise<void> {
-    await this.agenda.now<PipelineRunJobData>(PIPELINE_RUN_JOB, { tenant, pipeline, trigger });
+  async runNow(
+    tenant: string,
+    pipeline: string,
+    trigger: 'manual' | 'event' = 'manual',
+    correlationId?: string,
+  ): Promise<void> {
+    await this.agenda.now<PipelineRunJobData>(PIPELINE_RUN_JOB, {
+      tenant,
+      pipeline,
+      trigger,
+      ...(correlationId === undefined ? {} : { correlationId }),
+    });
   }
 
   /** The schedule jobs by key, as last read; `refresh` reads them again unless that was just done. */

@@ -13,6 +13,14 @@ export const COLLECTIONS = {
   alertSettings: 'koppla_alert_settings',
   tenantRevisions: 'koppla_tenant_revisions',
   adminKeys: 'koppla_admin_keys',
+  adminUsers: 'koppla_admin_users',
+  adminSessions: 'koppla_admin_sessions',
+  oauthStates: 'koppla_oauth_states',
+  connectorValues: 'koppla_connector_values',
+  eventOffsets: 'koppla_event_offsets',
+  backfills: 'koppla_backfills',
+  migrations: 'koppla_migrations',
+  alertIssues: 'koppla_alert_issues',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];

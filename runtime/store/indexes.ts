@@ -47,6 +47,19 @@ export const INDEXES: Readonly<Record<CollectionName, readonly IndexDescription[
     { key: { tenant: 1, revision: -1 }, name: 'tenant_revision_unique', unique: true },
   ],
   [COLLECTIONS.adminKeys]: [{ key: { hash: 1 }, name: 'hash_unique', unique: true }],
+  [COLLECTIONS.adminUsers]: [{ key: { tenant: 1 }, name: 'tenant' }],
+  [COLLECTIONS.adminSessions]: [{ key: { expiresAt: 1 }, name: 'expires' }],
+  [COLLECTIONS.oauthStates]: [{ key: { expiresAt: 1 }, name: 'expires' }],
+  // keyed by _id (connector:key), read and written by whole keys; by age for a cleanup
+  [COLLECTIONS.connectorValues]: [{ key: { updatedAt: 1 }, name: 'updated' }],
+  // one offset per (connector, tenant, topic), keyed by _id; by age for a cleanup
+  [COLLECTIONS.eventOffsets]: [{ key: { updatedAt: 1 }, name: 'updated' }],
+  // one checkpoint per (tenant, pipeline, window), keyed by _id; listed per tenant by `koppla status`
+  [COLLECTIONS.backfills]: [{ key: { tenant: 1, startedAt: -1 }, name: 'tenant_started' }],
+  // one document per migration, keyed by its version (_id)
+  [COLLECTIONS.migrations]: [],
+  // one document per (tenant, issue), keyed by _id: when it was last announced
+  [COLLECTIONS.alertIssues]: [],
 };
 
 /**
@@ -69,7 +82,13 @@ export async function ensureIndexes(db: Db): Promise<void> {
     for (const index of indexes) {
       if (!existing.has(index.name)) await collection.createIndexes([index]);
     }
+    // a collection keyed by _id alone is created too: after boot every collection of ours exists
+    if (indexes.length === 0 && existing.size === 0)
+      await db.createCollection(name).catch((error: unknown) => {
+        if (!(error instanceof MongoServerError && error.code === NAMESPACE_EXISTS)) throw error;
+      });
   }
 }
 
 const NAMESPACE_NOT_FOUND = 26;
+const NAMESPACE_EXISTS = 48;

@@ -32,6 +32,15 @@ export interface Run {
   readonly error?: RunErrorSummary;
   /** Rule traces of a few records, for `koppla status` and the admin API; capped. */
   readonly traces?: readonly unknown[];
+  /** Per connection: HTTP requests, operation calls, pages read and time spent (`RunTraceCollector`). */
+  readonly calls?: Readonly<Record<string, RunConnectionCalls>>;
+}
+
+export interface RunConnectionCalls {
+  readonly requests: number;
+  readonly operations: number;
+  readonly pages: number;
+  readonly ms: number;
 }
 
 export interface StartRun {
@@ -47,6 +56,7 @@ export interface FinishRun {
   readonly counts: RunCounts;
   readonly error?: RunErrorSummary;
   readonly traces?: readonly unknown[];
+  readonly calls?: Readonly<Record<string, RunConnectionCalls>>;
 }
 
 interface RunDocument {
@@ -61,6 +71,7 @@ interface RunDocument {
   counts: RunCounts;
   error?: RunErrorSummary;
   traces?: string;
+  calls?: Record<string, RunConnectionCalls>;
 }
 
 export const MAX_RUN_TRACES = 20;
@@ -109,7 +120,9 @@ export class RunStore {
       durationMs: finishedAt.getTime() - run.startedAt.getTime(),
       counts: { ...result.counts },
       ...(result.error ? { error: { ...result.error } } : {}),
-      ...(result.traces ? { traces: toStoredJson(result.traces.slice(0, MAX_RUN_TRACES)) ?? undefined } : {}),
+      // the last records' traces: a run that fails late shows the records that led there
+      ...(result.traces ? { traces: toStoredJson(result.traces.slice(-MAX_RUN_TRACES)) ?? undefined } : {}),
+      ...(result.calls ? { calls: { ...result.calls } } : {}),
     };
     await this.collection.updateOne({ _id: id }, { $set: update });
     return toRun({ ...run, ...update });

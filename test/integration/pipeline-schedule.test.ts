@@ -102,3 +102,21 @@ describe('PipelineScheduler recovery', () => {
     ).toBe(1);
   });
 });
+
+describe('PipelineScheduler unschedule', () => {
+  it('schedules again after an unschedule (the schedule cache forgets the cancelled job)', async () => {
+    const collection = 'jobs_reschedule';
+    const { scheduler } = worker('worker-1', collection);
+    scheduler.define(async () => {});
+    const jobs = mongo.db().collection(collection);
+    await scheduler.ensureSchedule('t2', 'stock', 60_000);
+    expect(await jobs.countDocuments({ name: PIPELINE_RUN_JOB, 'data.tenant': 't2' })).toBe(1);
+    await scheduler.unschedule('t2', 'stock');
+    expect(await jobs.countDocuments({ name: PIPELINE_RUN_JOB, 'data.tenant': 't2' })).toBe(0);
+    // same interval as before: with the stale cache this was a no-op and the tenant lost its schedule
+    await scheduler.ensureSchedule('t2', 'stock', 60_000);
+    const stored = await jobs.find({ name: PIPELINE_RUN_JOB, 'data.tenant': 't2' }).toArray();
+    expect(stored).toHaveLength(1);
+    expect(Number(stored[0]?.repeatInterval)).toBe(60_000);
+  });
+});

@@ -75,6 +75,7 @@ export const listRefunds = defineOperation<ListRefundsInput, ListRefundsOutput, 
     },
   ],
   idempotent: true,
+  readOnly: true,
   async run(ctx, input) {
     const decimals = ctx.settings.currencyDecimals ?? 2;
     const source = sourceOf(ctx.settings);

@@ -8,6 +8,7 @@ import {
 } from '../../../core/plugin-api/index.ts';
 import { MAX_PER_PAGE, listAll } from '../client/index.ts';
 import { normalizeProduct, type ProductStore } from '../normalize/index.ts';
+import { rememberProducts, type SkuCache } from '../operations/sku-cache.ts';
 import type { WooSettings } from '../settings.ts';
 import { sourceOf, storeInfo } from '../store-info.ts';
 import type { WcProduct } from '../wc-types.ts';
@@ -165,6 +166,25 @@ export async function* readProducts(
       }),
     };
   }
+}
+
+/**
+ * The stream, keeping the SKU cache of `products.listBySku` (when the worker lends one) in step with
+ * what it reads: a product read again replaces its cached entry (stock management switched, a
+ * variation moved), so a stock sync that reads this stream too never writes by an outdated id.
+ */
+export function productsStreamWith(cache?: SkuCache) {
+  if (!cache) return productsStream;
+  return defineStream<Product, WooSettings>({
+    ...productsStream,
+    async *read(ctx, params) {
+      for await (const page of readProducts(ctx, params)) {
+        const products = page.records.flatMap((p) => [p, ...(p.variations ?? [])]).filter((p) => p.sku);
+        if (products.length > 0) await rememberProducts(cache, ctx, products);
+        yield page;
+      }
+    },
+  });
 }
 
 export const productsStream = defineStream<Product, WooSettings>({

@@ -3,6 +3,7 @@ import type { InvokeOperation } from '../../../core/plan/execute-record.ts';
 import type { AnyStreamDefinition, ConnectorContext, StreamPage } from '../../../core/plugin-api/index.ts';
 import { redactDeep } from '../../../core/plugin-api/index.ts';
 import { runPipeline, type RunSummary } from '../../executor/run-pipeline.ts';
+import { connectionSettings } from '../../executor/connection-settings.ts';
 import type { EffectsLedger } from '../../ledger/effects-ledger.ts';
 import { connectorLogger, type RuntimeLogger } from '../../logging/logger.ts';
 import type { LoadedPipeline } from '../../project/workspace.ts';
@@ -69,10 +70,9 @@ export async function dryRun(deps: DryRunDeps, options: DryRunOptions = {}): Pro
   const secrets = secretValues(tenant);
   const abort = new AbortController();
   const contextFor = (connection: string): ConnectorContext<object> => {
-    const config = tenant.connections[connection];
     return {
       tenantId: tenant.id,
-      settings: { ...config?.settings, ...config?.secrets },
+      settings: connectionSettings(tenant, plan, connection),
       signal: abort.signal,
       logger: connectorLogger(
         deps.logger,
@@ -88,7 +88,7 @@ export async function dryRun(deps: DryRunDeps, options: DryRunOptions = {}): Pro
   const invokeFor = (recordKey: string): InvokeOperation => {
     const entry: DryRunRecord = { key: recordKey, calls: [] };
     records.push(entry);
-    return async (step, input) => {
+    return async (step, input, effect) => {
       const operation = connectors.get(step.connector).operations[step.operation];
       if (!operation) throw new Error(`connector ${step.connector} has no operation ${step.operation}`);
       const uses = `${step.connection}.${step.operation}`;
@@ -100,7 +100,14 @@ export async function dryRun(deps: DryRunDeps, options: DryRunOptions = {}): Pro
         entry.calls.push({ step: step.id, uses, kind: 'read', input, output });
         return output;
       }
-      const address = { tenant: tenant.id, pipeline: plan.id, recordKey, step: step.id };
+      // addressed as the effects ledger addresses it (runtime/ledger/as-invoke.ts): a shared effect
+      // (a customer card) under the tenant, a keyed one (a forEach element) under its key
+      const address = {
+        tenant: tenant.id,
+        pipeline: plan.id,
+        recordKey: effect?.shared ? `shared:${step.id}` : recordKey,
+        step: effect?.key === undefined ? step.id : `${step.id}[${effect.key}]`,
+      };
       const committed = (await deps.ledger.attempts(address)).find((a) => a.state === 'committed');
       if (committed) {
         entry.calls.push({ step: step.id, uses, kind: 'ledger', input, output: committed.result });

@@ -46,6 +46,8 @@ export interface FlowHarness {
   readonly fortnox: RunningFortnoxSandbox;
   readonly tenant: Tenant;
   run(): Promise<RunOutcome>;
+  /** Runs a dead-lettered record again (`koppla replay`). */
+  replay(deadLetterId: string): ReturnType<PipelineRunner['replay']>;
   /** Requests that changed the shop since the last call (method and route). */
   takeShopWrites(): string[];
   /** A request to the Fortnox sandbox as a person working in Fortnox would make it. */
@@ -134,6 +136,7 @@ export async function startFlow(options: FlowOptions): Promise<FlowHarness> {
     fortnox,
     tenant,
     run: () => runner.run(tenant.id, planId),
+    replay: (deadLetterId) => runner.replay(deadLetterId),
     takeShopWrites() {
       const calls = shop.state.calls.slice(shopCallsSeen);
       shopCallsSeen = shop.state.calls.length;

@@ -1,5 +1,8 @@
 /** The installed command: exit codes and output a user sees, stack traces never. */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_PLUGINS } from '../../helpers/workspace.ts';
@@ -12,7 +15,8 @@ function koppla(...args: string[]) {
   return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: fixtures });
 }
 
-describe('koppla (the command)', () => {
+// each case starts a Node process that compiles Koppla with tsx: seconds on a busy 2-core machine
+describe('koppla (the command)', { timeout: 30_000 }, () => {
   it('lint: a valid pipeline passes with exit 0', () => {
     const result = koppla('lint', 'pipelines/orders-example.yaml', ...plugins);
     expect(result.stderr).toContain('1 files, 0 errors');
@@ -48,5 +52,24 @@ describe('koppla (the command)', () => {
     const result = koppla('test', 'pipelines', ...plugins);
     expect(result.stdout).toMatch(/^4 passed, 0 failed$/m);
     expect(result.status).toBe(0);
+  });
+
+  it("runs from any working directory: tsx gets Koppla's own tsconfig (decorators), not the cwd's", () => {
+    // a directory with no tsconfig anywhere above it, as for a globally installed `koppla`
+    const elsewhere = mkdtempSync(join(tmpdir(), 'koppla-bin-'));
+    try {
+      const env = { ...process.env };
+      delete env.TSX_TSCONFIG_PATH;
+      const result = spawnSync(
+        process.execPath,
+        [bin, 'lint', join(fixtures, 'pipelines/orders-example.yaml'), ...plugins],
+        { encoding: 'utf8', cwd: elsewhere, env },
+      );
+      expect(result.stderr).not.toContain('decorators');
+      expect(result.stderr).toContain('1 files, 0 errors');
+      expect(result.status).toBe(0);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 });
