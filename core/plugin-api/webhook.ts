@@ -26,9 +26,33 @@ export type WebhookReceipt =
     }
   | { readonly kind: 'rejected'; readonly status: 400 | 401; readonly reason: string };
 
+/** What `WebhookDefinition.register` is asked to set up. */
+export interface WebhookRegistrationInput {
+  /** Koppla's endpoint for this tenant and connection: `<public base>/webhooks/<tenant>/<connection>`. */
+  readonly deliveryUrl: string;
+  /** The connector's own event names (`order.created`), from the pipelines' `trigger.events`. */
+  readonly events: readonly string[];
+}
+
+/** One webhook on the remote side after `register`: made now, switched on again, or found as it should be. */
+export interface WebhookRegistration {
+  readonly id: string;
+  readonly event: string;
+  readonly action: 'created' | 'reactivated' | 'kept';
+}
+
 /** How a connector receives webhooks. It must verify before it believes anything in the body. */
 export interface WebhookDefinition {
   receive(ctx: ConnectorContext<object>, request: WebhookRequest): WebhookReceipt;
+  /**
+   * Optional: makes the remote system deliver `events` to `deliveryUrl`, signed so that `receive` can
+   * verify them — creating missing webhooks and switching disabled ones on again, never duplicating
+   * one. `koppla webhooks register` calls it for every connection a tenant's pipelines subscribe to.
+   */
+  register?(
+    ctx: ConnectorContext<object>,
+    input: WebhookRegistrationInput,
+  ): Promise<readonly WebhookRegistration[]>;
 }
 
 /**

@@ -2,7 +2,15 @@ import { defineOperation, type OperationContext } from '../../../core/plugin-api
 import { idSegment, listAll, type ClientDeps, type FortnoxSettings } from '../client/index.ts';
 import { inputSchemaOf, outputSchemaOf } from '../schemas/from-openapi.ts';
 import { applyTextPolicy } from '../schemas/text.ts';
-import { clientFactory, signalOf, text, unwrap, type ClientFor, type FortnoxObject } from './shared.ts';
+import {
+  assertWholeVatRows,
+  clientFactory,
+  signalOf,
+  text,
+  unwrap,
+  type ClientFor,
+  type FortnoxObject,
+} from './shared.ts';
 
 export interface OrderInput {
   readonly CustomerNumber: string;
@@ -25,7 +33,8 @@ type Ctx = OperationContext<FortnoxSettings>;
 const MAX_CANDIDATES = 10;
 
 /**
- * The live (not cancelled) document an earlier attempt created. Fortnox has no idempotency keys and
+ * The document an earlier attempt created — live ones first, but a cancelled one counts too: a person
+ * cancelled what Koppla made, and making another would send the order twice. Fortnox has no idempotency keys and
  * its searches are substring matches, so hits are compared exactly. Orders can only be searched by
  * `externalinvoicereference1` (the OpenAPI document lists no `yourordernumber` filter on orders);
  * invoices also by `yourordernumber`, whose list items lack the field, so candidates are fetched.
@@ -49,18 +58,17 @@ async function findDocument(
       query: { externalinvoicereference1: reference },
       ...signalOf(ctx),
     });
-    candidates = hits.filter(
-      (hit) => hit.Cancelled !== true && text(hit.ExternalInvoiceReference1) === reference,
-    );
+    candidates = hits.filter((hit) => text(hit.ExternalInvoiceReference1) === reference);
   } else if (kind === 'invoices' && yourOrderNumber) {
     const hits = await listAll<DocumentListItem>(client, '/3/invoices', 'Invoices', {
       query: { yourordernumber: yourOrderNumber },
       ...signalOf(ctx),
     });
-    candidates = hits.filter((hit) => hit.Cancelled !== true);
+    candidates = hits;
   } else {
     return undefined;
   }
+  candidates.sort((a, b) => Number(a.Cancelled === true) - Number(b.Cancelled === true));
   for (const candidate of candidates.slice(0, MAX_CANDIDATES)) {
     const { body } = await client.request(
       'GET',
@@ -204,6 +212,7 @@ export function invoicesCreate(deps: ClientDeps) {
     ],
     lookup: (ctx, input) => findDocument(clientFor, ctx, 'invoices', input),
     async run(ctx, input) {
+      assertWholeVatRows(input.InvoiceRows, 'InvoiceRows');
       const { body } = await clientFor(ctx).request('POST', '/3/invoices', {
         body: { Invoice: input },
         bodySchema: 'fortnox_InvoicePayload_Wrap',

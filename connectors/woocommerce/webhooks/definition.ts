@@ -1,6 +1,7 @@
-import type { WebhookDefinition } from '../../../core/plugin-api/index.ts';
+import { ConnectorError, type WebhookDefinition } from '../../../core/plugin-api/index.ts';
 import type { WooSettings } from '../settings.ts';
 import { verifyDelivery } from './receiver.ts';
+import { registerWebhooks } from './register.ts';
 
 /**
  * WooCommerce deliveries for the runtime's webhook endpoint: verified against the connection's
@@ -25,6 +26,22 @@ export function wooWebhooks(): WebhookDefinition {
         duplicate: false,
         deliveryKey: outcome.deliveryKey,
       };
+    },
+    async register(ctx, input) {
+      const settings = ctx.settings as WooSettings;
+      // WooCommerce signs with the secret given at creation and never shows it again: without ours,
+      // no delivery could be verified
+      if (!settings.webhookSecret)
+        throw new ConnectorError(
+          'validation',
+          'set the connection secret webhookSecret before registering webhooks',
+          { field: 'webhookSecret' },
+        );
+      const registered = await registerWebhooks(
+        { ...ctx, settings },
+        { deliveryUrl: input.deliveryUrl, secret: settings.webhookSecret, topics: input.events },
+      );
+      return registered.map((w) => ({ id: String(w.id), event: w.topic, action: w.action }));
     },
   };
 }

@@ -219,6 +219,21 @@ describe('Fortnox contract (sandbox): lists and operations', () => {
     expect(again?.DocumentNumber).toBe(invoice.DocumentNumber);
   });
 
+  it('counts an order a person cancelled as made: its lookup finds it, so a retry never makes a second', async () => {
+    const connector = harness.connector();
+    const ctx = contextFor(settings);
+    const create = connector.operations['orders.create'];
+    const input = {
+      CustomerNumber: '1',
+      YourOrderNumber: '1070',
+      OrderRows: [{ ArticleNumber: '101', OrderedQuantity: '1', DeliveredQuantity: '1', Price: '10' }],
+    };
+    const order = await create.run(ctx, input);
+    await connector.operations['orders.cancel'].run(ctx, { DocumentNumber: String(order.DocumentNumber) });
+    const found = await create.lookup?.(ctx, input);
+    expect(found).toMatchObject({ DocumentNumber: order.DocumentNumber, Cancelled: true });
+  });
+
   it('creates an invoice and its lookup finds it by YourOrderNumber (exact match)', async () => {
     const connector = harness.connector();
     const ctx = contextFor(settings);
