@@ -11,9 +11,15 @@ import { DESK_CLIENT, DESK_REFRESH_TOKEN, STOCK_POINTS } from './demo-company.ts
 
 type Json = Record<string, unknown>;
 
+/** A Fortnox order and the shop order it came from (its YourOrderNumber). */
+export interface DeskOrder {
+  readonly document: string;
+  readonly shopOrder: string;
+}
+
 export interface DeskChanges {
-  readonly invoiced: readonly string[];
-  readonly cancelled: readonly string[];
+  readonly invoiced: readonly DeskOrder[];
+  readonly cancelled: readonly DeskOrder[];
   readonly stockTakenOut: readonly { readonly article: string; readonly quantity: number }[];
   readonly priceChanges: readonly { readonly article: string; readonly from: string; readonly to: string }[];
   readonly renamed: readonly { readonly article: string; readonly to: string }[];
@@ -67,10 +73,18 @@ export class FortnoxDesk {
     );
     // half of what is open (at most six) is delivered and invoiced, two of the rest are cancelled
     const toInvoice = Math.min(6, Math.ceil(open.length / 2));
-    const invoiced = open.slice(0, toInvoice).map((o) => String(o.DocumentNumber));
-    const cancelled = open.slice(toInvoice, toInvoice + 2).map((o) => String(o.DocumentNumber));
-    for (const number of invoiced) await this.api('PUT', `/3/orders/${number}/createinvoice`);
-    for (const number of cancelled) await this.api('PUT', `/3/orders/${number}/cancel`);
+    // the list leaves out YourOrderNumber (the shop's order number): read each order chosen
+    const desk = async (o: Json): Promise<DeskOrder> => {
+      const { Order: order } = await this.api<{ Order: Json }>(
+        'GET',
+        `/3/orders/${String(o.DocumentNumber)}`,
+      );
+      return { document: String(o.DocumentNumber), shopOrder: String(order.YourOrderNumber ?? '') };
+    };
+    const invoiced = await Promise.all(open.slice(0, toInvoice).map(desk));
+    const cancelled = await Promise.all(open.slice(toInvoice, toInvoice + 2).map(desk));
+    for (const { document } of invoiced) await this.api('PUT', `/3/orders/${document}/createinvoice`);
+    for (const { document } of cancelled) await this.api('PUT', `/3/orders/${document}/cancel`);
 
     const { Articles: articles } = await this.api<{ Articles: Json[] }>('GET', '/3/articles?limit=500');
     const stocked = articles

@@ -35,6 +35,9 @@ import { serviceConnectors } from '../../runtime/registry/builtin-connectors.ts'
 import { SecretBox } from '../../runtime/secrets/secret-box.ts';
 import type { Tenant } from '../../runtime/tenants/tenant.ts';
 import { RunProgress, type ProgressStream } from '../../runtime/cli/progress/run-progress.ts';
+import type { RuntimeLogger } from '../../runtime/logging/logger.ts';
+import { registerTenantWebhooks } from '../../runtime/service/register-webhooks.ts';
+import { doctorForTenant } from '../../runtime/doctor/index.ts';
 import { demoCompany, STOCK_POINTS } from './demo-company.ts';
 import { FortnoxDesk, type DeskChanges } from './fortnox-desk.ts';
 import { serveDemo } from './serve-demo.ts';
@@ -42,6 +45,8 @@ import { serveDemo } from './serve-demo.ts';
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
 export const DEMO_TENANT = 'demo-shop';
+/** Where `--serve` listens, and so where the shop's webhooks point. */
+export const DEMO_PORT = Number(process.env.KOPPLA_DEMO_PORT ?? 8080);
 
 /** The four flows in the order a day runs them. */
 export const FLOWS = [
@@ -73,8 +78,15 @@ export interface DemoResult {
     readonly invoices: number;
     readonly creditInvoices: number;
   };
-  readonly shop: { readonly completed: number; readonly cancelled: number };
+  readonly shop: {
+    readonly completed: number;
+    readonly cancelled: number;
+    /** Every shop order's status by its number, at the end. */
+    readonly statuses: Readonly<Record<string, string>>;
+  };
   readonly openDeadLetters: readonly DeadLetter[];
+  /** `koppla doctor` before round 1: errors found. */
+  readonly doctorErrors: number;
 }
 
 export interface DemoOptions {
@@ -85,6 +97,11 @@ export interface DemoOptions {
   readonly progress?: ProgressStream;
   /** Keep everything running with the admin API, until Ctrl-C. */
   readonly serve?: boolean;
+  /**
+   * Runs the Fortnox sandbox's rate-limit clock this many times faster (default 1: Fortnox's own
+   * 25 requests per 5 s). Koppla's own budget must agree: set KOPPLA_RATE_LIMITS=fortnox=25/<window>.
+   */
+  readonly fortnoxClock?: number;
 }
 
 // the demo prints its own story; the worker's JSON logs would drown it (KOPPLA_LOG_LEVEL=warn or info shows them)
@@ -96,8 +113,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const company = demoCompany(options.orders === undefined ? {} : { orders: options.orders });
   say('Koppla demo: WooCommerce ⇄ Fortnox, on sandboxes that behave like the real services\n');
   const mongo = await provisionMongo();
-  const shop = await startWooSandbox({ seed: company.woo });
-  const fortnox = await startFortnoxSandbox({ seed: company.fortnox });
+  // WooCommerce delivers webhooks from a queue; the demo flushes it only while it serves (--serve)
+  const shop = await startWooSandbox({ seed: company.woo, webhookDelivery: 'manual' });
+  const clock = options.fortnoxClock ?? 1;
+  const fortnox = await startFortnoxSandbox({
+    seed: company.fortnox,
+    config: { rateLimit: { windowMs: 5_000 / clock } },
+  });
   const client = await MongoClient.connect(mongo.uri);
   try {
     say(`  MongoDB      ${mongo.description}`);
@@ -107,7 +129,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     say(
       `  Fortnox      ${fortnox.url}  ${company.fortnox.articles?.length ?? 0} articles, price list A, Lager with stock points ${STOCK_POINTS.map((p) => p.code).join(' + ')}`,
     );
-    say(`  rate limit   Fortnox's own: 25 requests per 5 s — the runs below take the time Fortnox would\n`);
+    say(
+      clock === 1
+        ? `  rate limit   Fortnox's own: 25 requests per 5 s — the runs below take the time Fortnox would\n`
+        : `  rate limit   25 requests per ${5_000 / clock} ms: the sandbox's clock runs ${clock}× faster than Fortnox's\n`,
+    );
 
     const tenant = demoTenant(shop.url, fortnox.url);
     const db = client.db('koppla_demo');
@@ -118,6 +144,27 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const connectors = serviceConnectors(db, box, 'demo');
     const container = await createRuntimeContainer({ db, connectors, tenants: [tenant], workerName: 'demo' });
     const deadLetters = container.resolve<DeadLetterStore>(TOKENS.DeadLetters);
+
+    // onboarding, as `koppla webhooks register` and `koppla doctor` do it
+    const planner = container.createChildContainer().resolve(PipelineRunner);
+    const hooks = await registerTenantWebhooks({
+      tenant,
+      plans: FLOWS.map((flow) => planner.plan(tenant, flow.id).plan),
+      connectors,
+      publicUrl: `http://127.0.0.1:${DEMO_PORT}`,
+      logger: container.resolve<RuntimeLogger>(TOKENS.Logger),
+    });
+    for (const hook of hooks)
+      say(
+        `Webhooks: ${hook.events.join(', ')} → ${hook.deliveryUrl} (${(hook.registrations ?? []).map((r) => r.action).join(', ')})`,
+      );
+    const doctor = await doctorForTenant(container, tenant.id);
+    const passed = doctor.checks.filter((c) => c.status === 'passed').length;
+    say(
+      `Prerequisites (koppla doctor): ${passed} of ${doctor.checks.length} checks passed, ${doctor.findings.filter((f) => f.severity === 'error').length} errors, ${doctor.findings.filter((f) => f.severity === 'warning').length} warnings`,
+    );
+    for (const finding of doctor.findings) say(`  ${finding.severity}: ${finding.what} — ${finding.fix}`);
+    say();
 
     const runFlow = async (flow: (typeof FLOWS)[number]): Promise<FlowRun> => {
       const fortnoxBefore = fortnox.state.requests.length;
@@ -177,8 +224,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 
     say('\nMeanwhile in Fortnox: the day’s work');
     const changes = await desk.workTheDay();
-    say(`  orders invoiced (delivered): ${changes.invoiced.join(', ') || 'none'}`);
-    say(`  orders cancelled:            ${changes.cancelled.join(', ') || 'none'}`);
+    const orders = (list: DeskChanges['invoiced']) =>
+      list.map((o) => `${o.document} (shop order ${o.shopOrder})`).join(', ') || 'none';
+    say(`  orders invoiced (delivered): ${orders(changes.invoiced)}`);
+    say(`  orders cancelled:            ${orders(changes.cancelled)}`);
     say(
       `  breakage out of ${STOCK_POINTS[0].code}:      ${changes.stockTakenOut.map((s) => `${s.article} −${s.quantity}`).join(', ')}`,
     );
@@ -205,11 +254,16 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       shop: {
         completed: [...shop.state.orders.values()].filter((o) => o.status === 'completed').length,
         cancelled: [...shop.state.orders.values()].filter((o) => o.status === 'cancelled').length,
+        statuses: Object.fromEntries(
+          [...shop.state.orders.values()].map((o) => [String(o.number ?? o.id), String(o.status)]),
+        ),
       },
       openDeadLetters: await deadLetters.list({ tenant: tenant.id, status: 'open' }),
+      doctorErrors: doctor.findings.filter((f) => f.severity === 'error').length,
     };
     printSummary(say, result, pipelineExample(company.woo.orders));
-    if (options.serve) await serveDemo({ db, box, connectors, tenant, say });
+    if (options.serve)
+      await serveDemo({ db, box, connectors, tenant, say, port: DEMO_PORT, shopUrl: shop.url });
     return result;
   } finally {
     await client.close();
@@ -238,7 +292,11 @@ function demoTenant(shopUrl: string, fortnoxUrl: string): Tenant {
     connections: {
       shop: {
         settings: { url: shopUrl, auth: 'basic', currency: 'SEK', pricesIncludeTax: true, weightUnit: 'kg' },
-        secrets: { consumerKey: SANDBOX_CONSUMER_KEY, consumerSecret: SANDBOX_CONSUMER_SECRET },
+        secrets: {
+          consumerKey: SANDBOX_CONSUMER_KEY,
+          consumerSecret: SANDBOX_CONSUMER_SECRET,
+          webhookSecret: 'demo-webhook-secret',
+        },
       },
       ledger: {
         settings: {

@@ -21,6 +21,9 @@ export interface ServeDemoOptions {
   readonly connectors: ConnectorRegistry;
   readonly tenant: Tenant;
   readonly say: (text?: string) => void;
+  readonly port: number;
+  /** The WooCommerce sandbox, whose webhook queue is delivered while serving. */
+  readonly shopUrl: string;
 }
 
 export async function serveDemo(options: ServeDemoOptions): Promise<void> {
@@ -36,7 +39,7 @@ export async function serveDemo(options: ServeDemoOptions): Promise<void> {
       projectDir: dirname(fileURLToPath(new URL('../../package.json', import.meta.url))),
     }),
     workerName: 'demo-serve',
-    port: Number(process.env.KOPPLA_DEMO_PORT ?? 8080),
+    port: options.port,
     host: '127.0.0.1',
     admin: new AdminKeyring({ envKeys: [{ name: 'demo', key }], db }),
     box,
@@ -49,10 +52,15 @@ export async function serveDemo(options: ServeDemoOptions): Promise<void> {
   say(`  admin key    ${key}`);
   say(`  health       ${worker.url}/healthz, ${worker.url}/metrics`);
   say(`  webhooks     ${worker.url}/webhooks/${tenant.id}/shop`);
+  // WooCommerce sends webhooks from a queue (Action Scheduler) shortly after the change
+  const deliver = setInterval(() => {
+    void fetch(`${options.shopUrl}/__admin/webhooks/flush`, { method: 'POST' }).catch(() => undefined);
+  }, 2_000);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
+  clearInterval(deliver);
   say('stopping: finishing the runs in progress…');
   await worker.stop();
 }

@@ -241,9 +241,11 @@ const EXPORT_PLACES: readonly (readonly [string, string, string, string])[] = [
 ];
 const PAYMENTS: readonly [string, string][] = [
   ['stripe', 'Kort'],
-  ['klarna', 'Klarna'],
+  ['klarna_payments', 'Klarna'],
   ['swish', 'Swish'],
   ['bacs', 'Banköverföring'],
+  // a Fortnox order only: the warehouse delivers and invoices it in Fortnox, the shop then completes it
+  ['cod', 'Postförskott'],
 ];
 
 /** mulberry32: small, fast, deterministic. */
