@@ -43,6 +43,7 @@ import {
   stockStreamOptionsSchema,
   warehouseStatusOperation,
 } from './warehouse/index.ts';
+import { invoicePaymentsList } from './operations/invoice-payments-list.ts';
 
 /**
  * The Fortnox connector. `deps` is where the runtime plugs in what must be shared across workers:
@@ -95,6 +96,7 @@ export function createFortnoxConnector(overrides: Partial<ClientDeps> = {}) {
       'invoices.cancel': invoicesCancel(deps),
       'invoices.credit': invoicesCredit(deps),
       'invoicePayments.create': invoicePaymentsCreate(deps),
+      'invoicePayments.list': invoicePaymentsList(deps),
       'currencies.list': currenciesList(deps),
       'modesOfPayment.list': modesOfPaymentList(deps),
       'termsOfPayment.list': termsOfPaymentList(deps),

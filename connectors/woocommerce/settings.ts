@@ -30,6 +30,11 @@ export interface WooSettings {
   readonly retryMinTimeoutMs?: number;
   /** Per-request timeout in ms; 30 000 by default. */
   readonly timeoutMs?: number;
+  /**
+   * Allow a loopback or private store address when NODE_ENV=production (refused by default: SSRF,
+   * see client/target-guard.ts). Outside production private addresses are always allowed.
+   */
+  readonly allowPrivateTargets?: boolean;
 }
 
 export const credentialsSchema: JsonSchemaObject = {
@@ -50,6 +55,11 @@ export const credentialsSchema: JsonSchemaObject = {
     retries: { type: 'integer', minimum: 0, maximum: 10 },
     retryMinTimeoutMs: { type: 'integer', minimum: 0 },
     timeoutMs: { type: 'integer', minimum: 1 },
+    allowPrivateTargets: {
+      type: 'boolean',
+      description:
+        'Allow a loopback or private store address in production (NODE_ENV=production refuses them by default).',
+    },
   },
 };
 

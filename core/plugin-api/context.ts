@@ -36,6 +36,11 @@ export interface OperationContext<S extends object = ConnectionSettings> extends
    * idempotency key; services that do not need `lookup` instead.
    */
   readonly idempotencyKey?: string;
+  /**
+   * The step's `match:` list: the fields that identify an existing remote object, in the order to try
+   * them. An upsert that matches by several keys follows it; absent: the operation's own order.
+   */
+  readonly match?: readonly string[];
 }
 
 export type StreamContext<S extends object = ConnectionSettings> = ConnectorContext<S>;

@@ -51,7 +51,14 @@ export {
   type ConnectorErrorOptions,
 } from './errors.ts';
 export { REDACTED, redact, redactDeep } from './redact.ts';
-export type { DeliveryDedupe, WebhookDefinition, WebhookReceipt, WebhookRequest } from './webhook.ts';
+export type {
+  DeliveryDedupe,
+  WebhookDefinition,
+  WebhookReceipt,
+  WebhookRegistration,
+  WebhookRegistrationInput,
+  WebhookRequest,
+} from './webhook.ts';
 export {
   EVENT_NAME_PATTERN,
   InMemoryOffsetStore,
@@ -73,7 +80,7 @@ export {
   type StreamManifest,
 } from './manifest.ts';
 export type { HttpClient, HttpMethod, HttpRequest, HttpResponse } from './http.ts';
-export type { ConnectorFactory, PluginServices, RateLimiter, TokenStore } from './services.ts';
+export type { ConnectorFactory, KeyValueStore, PluginServices, RateLimiter, TokenStore } from './services.ts';
 export {
   DEFAULT_PLUGIN_API_RANGE,
   PLUGIN_API_VERSION,

@@ -17,6 +17,10 @@ import { ErrorSchema } from './schemas.ts';
 import { tenantAdminFor, type RunQueue } from './tenant-admin.ts';
 import type { ScheduleTarget } from '../tenants/sync-schedules.ts';
 import type { PipelineInput, PipelinePatch, TenantInput, TenantPatch, TogglesPatch } from './tenant-types.ts';
+import { guardTenantScope, type RequestAuthenticator } from './tenant-scope.ts';
+import { AuthThrottle } from './auth-throttle.ts';
+import { uiHandlers, type AdminExtrasDeps } from './ui-handlers.ts';
+import { doctorHandlers } from './doctor-route.ts';
 
 export interface AdminApiOptions {
   /** The worker's runtime container (stores, tenant directory and catalog, workspace, logger). */
@@ -26,21 +30,35 @@ export interface AdminApiOptions {
   readonly queue?: RunQueue;
   /** The schedules, re-synced after every change: `() => new PipelineScheduler(agenda, db)`. */
   readonly schedules?: () => ScheduleTarget;
+  /** Calls without an Authorization header: the admin page's session cookie (runtime/admin-ui). */
+  readonly sessions?: RequestAuthenticator;
+  /** What the admin page's routes need besides the container (connection checks, consent, users). */
+  readonly extras?: AdminExtrasDeps;
+  /** Refused API keys per client address (SECURITY.md, "admin auth"); default 300 per 5 minutes. */
+  readonly throttle?: AuthThrottle;
 }
+
+/**
+ * The largest admin request body: a tenant with its pipelines, toggles and params is a few KB; the
+ * cap keeps one request from holding megabytes of a worker's memory (413 beyond it).
+ */
+export const ADMIN_BODY_LIMIT = 256 * 1024;
 
 /** Dead letters replayed per `replayTenant` call. */
 export const REPLAY_BATCH = 500;
 
-interface Call {
+export interface Call {
   readonly request: FastifyRequest;
   readonly params: Record<string, string>;
   readonly query: Record<string, unknown>;
   readonly body: unknown;
   /** `api:<key name>`: who made a change, as tenant revisions record it. */
   readonly by: string;
+  /** Who calls; undefined only for public routes. */
+  readonly principal: AdminPrincipal | undefined;
 }
 
-type Handler = (call: Call) => Promise<unknown>;
+export type Handler = (call: Call) => Promise<unknown>;
 
 /**
  * Mounts the admin API under /admin/v1 on a worker's HTTP server: every route of ROUTES, validated
@@ -50,6 +68,7 @@ type Handler = (call: Call) => Promise<unknown>;
  */
 export async function registerAdminApi(http: FastifyInstance, options: AdminApiOptions): Promise<void> {
   const { container, keyring } = options;
+  const throttle = options.throttle ?? new AuthThrottle();
   const directory = container.resolve<TenantDirectory>(TOKENS.Tenants);
   const runs = container.resolve<RunStore>(TOKENS.Runs);
   const deadLetters = container.resolve<DeadLetterStore>(TOKENS.DeadLetters);
@@ -81,7 +100,9 @@ export async function registerAdminApi(http: FastifyInstance, options: AdminApiO
   const existingTenant = async (id: string) => (await tenants.get(id)).id;
 
   const handlers: Readonly<Record<OperationId, Handler>> = {
-    listTenants: async () => ({ tenants: await tenants.list() }),
+    listTenants: async ({ principal }) => ({
+      tenants: (await tenants.list()).filter((t) => !principal?.tenant || t.id === principal.tenant),
+    }),
     createTenant: ({ body, by }) => tenants.create(body as TenantInput, by),
     getTenant: ({ params }) => tenants.get(params.tenant!),
     updateTenant: ({ params, body, by }) => tenants.update(params.tenant!, body as TenantPatch, by),
@@ -151,6 +172,8 @@ export async function registerAdminApi(http: FastifyInstance, options: AdminApiO
       return result;
     },
     getOpenApi: async () => openApi,
+    ...uiHandlers({ container, tenants, replay, extras: options.extras ?? {} }),
+    ...doctorHandlers(container),
   };
 
   await http.register(
@@ -164,8 +187,25 @@ export async function registerAdminApi(http: FastifyInstance, options: AdminApiO
       );
       scope.addHook('onRequest', async (request, reply) => {
         if ((request.routeOptions.config as { public?: boolean } | undefined)?.public) return;
-        const principal = await authenticate(keyring, request.headers.authorization);
+        // a client that has sent too many wrong keys is not even checked until its window passes
+        const presented = request.headers.authorization !== undefined;
+        const wait = presented ? throttle.retryAfter(request.ip) : 0;
+        if (wait > 0)
+          return reply
+            .code(429)
+            .header('retry-after', String(wait))
+            .send({ error: 'too_many_requests', message: `too many refused keys; try again in ${wait} s` });
+        let principal: AdminPrincipal | undefined;
+        if (request.headers.authorization !== undefined || !options.sessions)
+          principal = await authenticate(keyring, request.headers.authorization);
+        else {
+          const outcome = await options.sessions.authenticate(request);
+          if (outcome && 'refused' in outcome)
+            return reply.code(403).send({ error: 'forbidden', message: outcome.refused });
+          principal = outcome;
+        }
         if (!principal) {
+          if (presented) throttle.failed(request.ip);
           await reply
             .code(401)
             .header('www-authenticate', 'Bearer realm="koppla-admin"')
@@ -184,16 +224,21 @@ export async function registerAdminApi(http: FastifyInstance, options: AdminApiO
         scope.route({
           method: route.method,
           url: fastifyPath(route.path).slice(ADMIN_PREFIX.length),
+          bodyLimit: ADMIN_BODY_LIMIT,
           config: { public: route.public === true },
           schema: fastifySchema(route),
           handler: async (request, reply) => {
             const principal = principals.get(request.raw);
+            const params = (request.params ?? {}) as Record<string, string>;
+            // a shop owner's session sees its own tenant only: checked here, for every route
+            await guardTenantScope(route.operationId, principal, params, { runs, deadLetters });
             const body = await handler({
               request,
-              params: (request.params ?? {}) as Record<string, string>,
+              params,
               query: (request.query ?? {}) as Record<string, unknown>,
               body: request.body,
-              by: principal ? `api:${principal.name}` : 'api',
+              by: byOf(principal),
+              principal,
             });
             return reply.code(route.status).send(body);
           },
@@ -202,6 +247,12 @@ export async function registerAdminApi(http: FastifyInstance, options: AdminApiO
     },
     { prefix: ADMIN_PREFIX },
   );
+}
+
+/** `updatedBy` of a change: `api:<key>` (header or an operator's session), `user:<name>` (a shop owner). */
+function byOf(principal: AdminPrincipal | undefined): string {
+  if (!principal) return 'api';
+  return principal.via === 'user-session' ? `user:${principal.name}` : `api:${principal.name}`;
 }
 
 async function authenticate(
@@ -217,6 +268,7 @@ function fastifySchema(route: RouteSpec): Record<string, unknown> {
   const errors: Record<number, unknown> = {
     400: ErrorSchema,
     401: ErrorSchema,
+    403: ErrorSchema,
     404: ErrorSchema,
     409: ErrorSchema,
     500: ErrorSchema,
@@ -256,6 +308,9 @@ function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyR
     });
   }
   const status = error.statusCode ?? 500;
+  // a body over the limit or of a type the API does not read keeps its own status
+  if (status === 413 || status === 415)
+    return reply.code(status).send({ error: 'invalid_request', message: error.message });
   if (status >= 400 && status < 500)
     return reply.code(400).send({ error: 'invalid_request', message: error.message });
   logger.error({ err: error, url: request.url, method: request.method }, 'admin API error');
@@ -276,6 +331,7 @@ function runView(run: Run, withTraces: boolean) {
     durationMs: run.durationMs ?? null,
     counts: run.counts,
     error: run.error ?? null,
+    calls: run.calls ?? {},
     ...(withTraces ? { traces: run.traces ?? [] } : {}),
   };
 }

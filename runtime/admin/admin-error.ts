@@ -1,10 +1,12 @@
 import type { Diagnostic } from '../../core/diagnostics/index.ts';
 
-export type AdminErrorCode = 'invalid_request' | 'unauthorized' | 'not_found' | 'conflict' | 'internal';
+export type AdminErrorCode =
+  'invalid_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'internal';
 
 const STATUS: Readonly<Record<AdminErrorCode, number>> = {
   invalid_request: 400,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   internal: 500,
@@ -33,3 +35,4 @@ export const invalid = (message: string, diagnostics: readonly Diagnostic[] = []
   new AdminError('invalid_request', message, diagnostics);
 export const notFound = (message: string) => new AdminError('not_found', message);
 export const conflict = (message: string) => new AdminError('conflict', message);
+export const forbidden = (message: string) => new AdminError('forbidden', message);

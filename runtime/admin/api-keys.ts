@@ -6,6 +6,10 @@ import { insertIfAbsent } from '../store/mongo-errors.ts';
 /** Who made an admin call: the key's name, for the logs and each tenant revision's `updatedBy`. */
 export interface AdminPrincipal {
   readonly name: string;
+  /** Set for a shop owner signed in on the admin page: the one tenant the principal may see. */
+  readonly tenant?: string;
+  /** How the call was authenticated; absent: an API key in the Authorization header. */
+  readonly via?: 'key-session' | 'user-session';
 }
 
 export interface AdminKeyInfo {
@@ -19,6 +23,8 @@ interface AdminKeyDocument {
   /** SHA-256 of the key, hex. The key itself is shown once, when made, and kept nowhere. */
   hash: string;
   createdAt: Date;
+  /** Set for a key limited to one tenant (`koppla admin key create --tenant`). */
+  tenant?: string;
 }
 
 /** Shorter keys could be guessed; the ones `koppla admin key create` makes are 47 characters. */
@@ -38,11 +44,15 @@ export class AdminKeyConfigError extends Error {
  * A presented key is hashed and compared in constant time with every configured one.
  */
 export class AdminKeyring {
-  readonly #env: readonly { name: string; digest: Buffer }[];
+  readonly #env: readonly { name: string; digest: Buffer; tenant?: string }[];
   readonly #stored: Collection<AdminKeyDocument> | undefined;
 
-  constructor(options: { readonly envKeys?: readonly { name: string; key: string }[]; readonly db?: Db }) {
-    this.#env = (options.envKeys ?? []).map(({ name, key }) => ({ name, digest: digest(key) }));
+  constructor(options: { readonly envKeys?: readonly AdminKeyEntry[]; readonly db?: Db }) {
+    this.#env = (options.envKeys ?? []).map(({ name, key, tenant }) => ({
+      name,
+      digest: digest(key),
+      ...(tenant ? { tenant } : {}),
+    }));
     this.#stored = options.db?.collection<AdminKeyDocument>(COLLECTIONS.adminKeys);
   }
 
@@ -63,26 +73,32 @@ export class AdminKeyring {
     let found: AdminPrincipal | undefined;
     // every configured key is compared, so the time taken says nothing about which one matched
     for (const key of this.#env)
-      if (timingSafeEqual(presentedDigest, key.digest)) found ??= { name: key.name };
+      if (timingSafeEqual(presentedDigest, key.digest))
+        found ??= { name: key.name, ...(key.tenant ? { tenant: key.tenant } : {}) };
     if (found || !this.#stored) return found;
     const hash = presentedDigest.toString('hex');
     const stored = await this.#stored.findOne({ hash });
     if (stored && timingSafeEqual(Buffer.from(stored.hash, 'hex'), presentedDigest))
-      return { name: stored._id };
+      return { name: stored._id, ...(stored.tenant ? { tenant: stored.tenant } : {}) };
     return undefined;
   }
 
   /** Makes a key, stores its hash under `name` and returns it: the only time it is shown. */
-  async create(name: string): Promise<{ name: string; key: string }> {
+  async create(
+    name: string,
+    options: { readonly tenant?: string } = {},
+  ): Promise<{ name: string; key: string; tenant?: string }> {
     const stored = this.#requireStore();
     if (!NAME_PATTERN.test(name))
       throw new AdminKeyConfigError(`key name "${name}": use 1-64 of A-Z a-z 0-9 _ . -`);
+    // a key limited to one tenant: it opens that tenant's routes only (runtime/admin/tenant-scope.ts)
+    const tenant = options.tenant === undefined ? {} : { tenant: options.tenant };
     const key = `kpl_${randomBytes(32).toString('base64url')}`;
     const inserted = await insertIfAbsent(() =>
-      stored.insertOne({ _id: name, hash: digest(key).toString('hex'), createdAt: new Date() }),
+      stored.insertOne({ _id: name, hash: digest(key).toString('hex'), createdAt: new Date(), ...tenant }),
     );
     if (!inserted) throw new AdminKeyConfigError(`a key named "${name}" exists; revoke it first`);
-    return { name, key };
+    return { name, key, ...tenant };
   }
 
   async list(): Promise<AdminKeyInfo[]> {
@@ -105,17 +121,29 @@ export class AdminKeyring {
   }
 }
 
-/** Parses `KOPPLA_ADMIN_API_KEYS`: `key` or `name:key`, comma separated. Errors name the entry, never the key. */
-export function parseAdminKeys(text: string): { name: string; key: string }[] {
-  const keys: { name: string; key: string }[] = [];
+/** One configured key: its name, the key, and the one tenant it is limited to, if any. */
+export interface AdminKeyEntry {
+  readonly name: string;
+  readonly key: string;
+  readonly tenant?: string;
+}
+
+/** Parses `KOPPLA_ADMIN_API_KEYS`: `key`, `name:key` or `name@tenant:key`, comma separated. Errors name the entry, never the key. */
+export function parseAdminKeys(text: string): AdminKeyEntry[] {
+  const keys: AdminKeyEntry[] = [];
   const entries = text
     .split(',')
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
   for (const [index, entry] of entries.entries()) {
     const colon = entry.indexOf(':');
-    const name = colon > 0 ? entry.slice(0, colon) : `env-${index + 1}`;
+    // `name@tenant:key` limits the key to one tenant
+    const [name = '', tenant] = (colon > 0 ? entry.slice(0, colon) : `env-${index + 1}`).split('@', 2);
     const key = colon > 0 ? entry.slice(colon + 1) : entry;
+    if (tenant !== undefined && !/^[a-z0-9][a-z0-9-]*$/.test(tenant))
+      throw new AdminKeyConfigError(
+        `KOPPLA_ADMIN_API_KEYS entry ${index + 1}: its tenant is not a tenant id`,
+      );
     if (!NAME_PATTERN.test(name))
       throw new AdminKeyConfigError(
         `KOPPLA_ADMIN_API_KEYS entry ${index + 1}: its name must be 1-64 of A-Z a-z 0-9 _ . -`,
@@ -124,7 +152,7 @@ export function parseAdminKeys(text: string): { name: string; key: string }[] {
       throw new AdminKeyConfigError(
         `KOPPLA_ADMIN_API_KEYS entry ${index + 1} is ${key.length} characters; use at least ${MIN_KEY_LENGTH} (koppla admin key create makes one)`,
       );
-    keys.push({ name, key });
+    keys.push({ name, key, ...(tenant === undefined ? {} : { tenant }) });
   }
   return keys;
 }

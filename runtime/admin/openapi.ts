@@ -30,7 +30,8 @@ export function openApiDocument(routes: readonly RouteSpec[] = ROUTES): Record<s
       description:
         'Tenants, their pipelines, rule-pack switches and params, runs, dead letters and replays of a Koppla installation. ' +
         'Served by `koppla serve` under /admin/v1. Every call but this document needs `Authorization: Bearer <admin API key>` ' +
-        '(keys from KOPPLA_ADMIN_API_KEYS or `koppla admin key create`). Secrets are write-only: answers say which are set, never their values.',
+        '(keys from KOPPLA_ADMIN_API_KEYS or `koppla admin key create`). Secrets are write-only: answers say which are set, never their values. ' +
+        'The admin page (/admin) calls it with its session cookie instead, and sends x-csrf-token with every change; a shop owner signed in there sees only their own tenant.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
@@ -84,6 +85,10 @@ function operation(route: RouteSpec, ref: (schema: unknown) => Json): Record<str
       'The request is invalid; `details` has file:line:col diagnostics when a pipeline or pack is the cause.',
     );
   if (!route.public) responses['401'] = error('No valid admin API key.');
+  if (!route.public)
+    responses['403'] = error(
+      "A session call without its CSRF token, or an operator's route called by a shop owner.",
+    );
   if (route.params) responses['404'] = error('No such tenant, pipeline, run or dead letter.');
   if (route.conflicts) responses['409'] = error(route.conflicts);
   return {

@@ -24,6 +24,8 @@ import {
   TogglesSchema,
   type JsonSchema,
 } from './schemas.ts';
+import { UI_ROUTES } from './ui-routes.ts';
+import { DOCTOR_ROUTES } from './doctor-route.ts';
 
 export const ADMIN_PREFIX = '/admin/v1';
 
@@ -35,7 +37,16 @@ export interface RouteSpec {
   readonly operationId: string;
   readonly method: 'GET' | 'POST' | 'PATCH';
   readonly path: string;
-  readonly tag: 'tenants' | 'pipelines' | 'toggles' | 'runs' | 'dead letters' | 'meta';
+  readonly tag:
+    | 'tenants'
+    | 'pipelines'
+    | 'toggles'
+    | 'runs'
+    | 'dead letters'
+    | 'connections'
+    | 'activity'
+    | 'users'
+    | 'meta';
   readonly summary: string;
   readonly description?: string;
   /** Answered without an API key. */
@@ -282,6 +293,10 @@ export const ROUTES = [
     response: OpenApiSchema,
     responseDescription: 'The OpenAPI document (docs/admin-api.openapi.yaml).',
   },
+  // the admin page's routes (connections, dry runs, audit trail, health, users)
+  ...UI_ROUTES,
+  // koppla doctor's checks, for the admin page
+  ...DOCTOR_ROUTES,
 ] as const satisfies readonly RouteSpec[];
 
 export type OperationId = (typeof ROUTES)[number]['operationId'];

@@ -9,7 +9,7 @@ export type JsonSchema = Readonly<Record<string, unknown>>;
 const components = new Map<JsonSchema, string>();
 
 /** A named schema: the OpenAPI document refers to it as `#/components/schemas/<name>`. */
-function component<S extends JsonSchema>(name: string, schema: S): S {
+export function component<S extends JsonSchema>(name: string, schema: S): S {
   components.set(schema, name);
   return schema;
 }
@@ -47,7 +47,10 @@ export const ErrorSchema = component('Error', {
   type: 'object',
   required: ['error', 'message'],
   properties: {
-    error: { type: 'string', enum: ['invalid_request', 'unauthorized', 'not_found', 'conflict', 'internal'] },
+    error: {
+      type: 'string',
+      enum: ['invalid_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'internal'],
+    },
     message: string,
     details: { type: 'array', items: DiagnosticSchema },
   },
@@ -397,7 +400,26 @@ export const RunSchema = component('Run', {
       required: ['message'],
       properties: { message: string, kind: string },
     },
-    traces: { type: 'array', items: anyValue, description: 'Rule traces of a few records (GET by id only).' },
+    calls: {
+      type: 'object',
+      description:
+        'Per connection: HTTP requests sent, operation calls, source pages read and milliseconds spent.',
+      additionalProperties: {
+        type: 'object',
+        properties: {
+          requests: { type: 'integer' },
+          operations: { type: 'integer' },
+          pages: { type: 'integer' },
+          ms: { type: 'integer' },
+        },
+      },
+    },
+    traces: {
+      type: 'array',
+      items: anyValue,
+      description:
+        "The last records' rule traces (key, status, trace, decisions, steps), capped in number and size (GET by id only).",
+    },
     deadLetters: {
       type: 'array',
       items: DeadLetterSummarySchema,

@@ -90,8 +90,16 @@ export function checkParams(tenant: Tenant, pipelines: TenantPipelines, packIds:
   const packs = packsOf(tenant, pipelines);
   const diagnostics: Diagnostic[] = [];
   const messages: string[] = [];
+  // a pipeline's own options live under its id (params.products-to-woocommerce.fields); the
+  // pipeline reads and checks them itself
+  const pipelineIds = new Set(
+    tenant.pipelines
+      .map((entry) => pipelines.tryCompile(entry.file)?.plan.id)
+      .filter((id) => id !== undefined),
+  );
   for (const id of packIds) {
     const sites = packs.get(id);
+    if (!sites && pipelineIds.has(id)) continue;
     if (!sites)
       throw invalid(
         `params: no pipeline of tenant "${tenant.id}" uses pack "${id}"${didYouMean(id, packs.keys())}`,

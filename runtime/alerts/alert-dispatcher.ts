@@ -120,6 +120,11 @@ export class AlertDispatcher {
     this.#maxListed = options.maxListed ?? 50;
   }
 
+  /** Where a tenant's alerts go now (read afresh): the issue alerts use the same channels. */
+  channels(tenant: string): Promise<ResolvedChannels | undefined> {
+    return new SettingsCache(this.options).channels(tenant);
+  }
+
   async tick(): Promise<AlertTickReport> {
     const started = new Date(this.#now());
     const settings = new SettingsCache(this.options);

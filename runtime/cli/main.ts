@@ -14,10 +14,22 @@ import { registerDryRunCommand } from './commands/dry-run.ts';
 import { registerConnectCommand } from './commands/connect.ts';
 import { registerAdminCommand } from './commands/admin.ts';
 import { registerNewConnectorCommand } from './commands/new-connector.ts';
+import { registerDoctorCommand } from './commands/doctor.ts';
+import { registerBackfillCommand } from './commands/backfill.ts';
+import { applyRuntimeSettings, loadRuntimeSettings } from '../config/runtime-settings.ts';
+import { registerWebhooksCommand } from './commands/webhooks.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
 };
+
+// settings from KOPPLA_SETTINGS_FILE become environment defaults before the commands read them;
+// a bad one is reported by the commands that need the settings (withServices), not by `lint`
+try {
+  applyRuntimeSettings(loadRuntimeSettings());
+} catch {
+  // reported later, with every problem
+}
 
 const program = new Command('koppla')
   .description('Koppla: declarative WooCommerce ⇄ Fortnox integration engine')
@@ -33,6 +45,9 @@ registerDryRunCommand(program);
 registerTenantsCommand(program);
 registerConnectCommand(program);
 registerAdminCommand(program);
+registerDoctorCommand(program);
+registerBackfillCommand(program);
+registerWebhooksCommand(program);
 registerSchemaCommand(program);
 registerNewConnectorCommand(program);
 

@@ -16,6 +16,7 @@ import {
 import { loadConnectorPlugin, type ConnectorRegistry } from '../registry/connector-registry.ts';
 import { registerConfiguredPlugins } from '../plugins/configured-plugins.ts';
 import type { WorkspaceOptions } from './workspace-options.ts';
+import { applyRuntimeSettings, loadRuntimeSettings } from '../config/runtime-settings.ts';
 
 export interface RuntimeCommandOptions extends WorkspaceOptions {
   config: string;
@@ -45,6 +46,8 @@ export async function withServices<T>(
   use: (setup: ServiceSetup) => Promise<T>,
   setupOptions: ServiceSetupOptions = {},
 ): Promise<T> {
+  // every setting checked at once, each bad one named (schemas/runtime-settings.schema.json)
+  applyRuntimeSettings(loadRuntimeSettings());
   const uri = process.env.MONGODB_URI;
   if (!uri)
     throw new Error("set MONGODB_URI to the MongoDB that keeps Koppla's state (npm run db starts one)");

@@ -8,6 +8,7 @@ import { TenantDirectory } from '../tenants/tenant-directory.ts';
 import { TenantCatalog } from '../tenants/tenant-catalog.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 import { CursorStore, LeaseStore, MongoDeliveryDedupe, RunStore, ensureIndexes } from '../store/index.ts';
+import { runMigrations } from '../store/migrations.ts';
 import { EffectsLedger } from '../ledger/effects-ledger.ts';
 import { DeadLetterStore } from '../dead-letter/dead-letter-store.ts';
 import { createLogger, type RuntimeLogger } from '../logging/logger.ts';
@@ -37,6 +38,8 @@ export interface RuntimeOptions {
  */
 export async function createRuntimeContainer(options: RuntimeOptions): Promise<DependencyContainer> {
   await ensureIndexes(options.db);
+  // versioned changes of our documents (runtime/store/migrations.ts), recorded in koppla_migrations
+  await runMigrations(options.db, options.workerName ? { holder: options.workerName } : {});
   const catalog =
     options.tenantCatalog ?? new TenantCatalog({ fileTenants: options.tenants, projectDir: process.cwd() });
   const tenants = new TenantDirectory(options.tenants, options.tenantCatalog);

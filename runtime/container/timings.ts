@@ -1,3 +1,4 @@
+import { parseDuration } from '../../core/config/index.ts';
 /**
  * How long a worker may go silent before others take its work over. Each is kept alive while the
  * work goes on (Agenda locks are touched, run leases renewed, every third of their lifetime), so
@@ -23,4 +24,27 @@ export const DEFAULT_TIMINGS: RuntimeTimings = {
 
 export function runtimeTimings(overrides: Partial<RuntimeTimings> = {}): RuntimeTimings {
   return { ...DEFAULT_TIMINGS, ...overrides };
+}
+
+/**
+ * Overrides from the environment, for `koppla serve`: KOPPLA_LOCK_LIFETIME, KOPPLA_RUN_LEASE and
+ * KOPPLA_EFFECT_CLAIM as durations (`90s`, `2 minutes`). Operators with short operations shorten
+ * them so that a crashed worker's work resumes sooner (the chaos suite kills workers every few seconds).
+ */
+export function timingsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<RuntimeTimings> {
+  const read = (name: string): number | undefined => {
+    const text = env[name];
+    if (text === undefined || text === '') return undefined;
+    const ms = parseDuration(text);
+    if (ms === undefined || ms <= 0) throw new Error(`${name}: "${text}" is not a duration`);
+    return ms;
+  };
+  const lockLifetimeMs = read('KOPPLA_LOCK_LIFETIME');
+  const runLeaseMs = read('KOPPLA_RUN_LEASE');
+  const effectClaimMs = read('KOPPLA_EFFECT_CLAIM');
+  return {
+    ...(lockLifetimeMs === undefined ? {} : { lockLifetimeMs }),
+    ...(runLeaseMs === undefined ? {} : { runLeaseMs }),
+    ...(effectClaimMs === undefined ? {} : { effectClaimMs }),
+  };
 }

@@ -24,4 +24,5 @@ export { PluginLoadError } from './plugin-load-error.ts';
 export { InProcessRateLimiter, UNLIMITED } from './rate-limiter.ts';
 export { secretsOf } from './secrets-of.ts';
 export { InMemoryTokenStore, namespacedTokenStore } from './token-store.ts';
+export { InMemoryKeyValueStore, namespacedKeyValueStore } from './key-value-store.ts';
 export { connectorDeclarationProblems } from './validate-connector.ts';

@@ -9,6 +9,7 @@ import {
   type StreamPage,
   type StreamReadParams,
   type WebhookDefinition,
+  type WebhookRegistrationInput,
 } from '../../core/plugin-api/index.ts';
 import { createHttpClient, type HttpRecorder } from './http-client.ts';
 import { secretsOf } from './secrets-of.ts';
@@ -118,7 +119,21 @@ export function isolateConnector<D extends ConnectorDefinition>(
             ),
         }
       : {}),
-    ...(webhooks ? { webhooks: namedWebhooks(webhooks, id) } : {}),
+    ...(webhooks
+      ? {
+          webhooks: {
+            ...namedWebhooks(webhooks, id),
+            ...(webhooks.register
+              ? {
+                  register: (ctx: ConnectorContext<object>, input: WebhookRegistrationInput) =>
+                    withDeadline(`${id} webhooks.register`, fallbackMs, ctx.signal, (signal) =>
+                      webhooks.register!.call(webhooks, contextFor(ctx, signal), input),
+                    ),
+                }
+              : {}),
+          },
+        }
+      : {}),
   };
   Object.defineProperty(isolated, ISOLATED, { value: true });
   return Object.freeze(isolated) as D;

@@ -8,6 +8,7 @@ import {
   satisfies,
   type ConnectorDefinition,
   type ConnectorFactory,
+  type KeyValueStore,
   type PluginServices,
   type RateLimit,
   type RateLimiter,
@@ -18,6 +19,7 @@ import { isolateConnector, isIsolated } from './isolate-connector.ts';
 import { PluginLoadError } from './plugin-load-error.ts';
 import { InProcessRateLimiter, UNLIMITED } from './rate-limiter.ts';
 import { InMemoryTokenStore, namespacedTokenStore } from './token-store.ts';
+import { InMemoryKeyValueStore, namespacedKeyValueStore } from './key-value-store.ts';
 import { connectorDeclarationProblems } from './validate-connector.ts';
 
 /**
@@ -29,6 +31,8 @@ export interface PluginHost {
   rateLimiterFor?(rateLimit: RateLimit, connectorId: string): RateLimiter;
   /** Default: in-process. Namespaced by connector id before a plugin sees it. */
   readonly tokenStore?: TokenStore;
+  /** Default: in-process. Namespaced by connector id before a plugin sees it. */
+  readonly keyValueStore?: KeyValueStore;
   /** Receives every `ctx.http` exchange. */
   readonly recorder?: HttpRecorder;
   /** A dry run: `ctx.http` refuses writes. */
@@ -118,6 +122,7 @@ export function admitPlugin(
   const candidate = connectorExport(module, specifier, () => ({
     tokenStore: namespacedTokenStore(host.tokenStore ?? new InMemoryTokenStore(), () => bound.id),
     rateLimiter,
+    keyValueStore: namespacedKeyValueStore(host.keyValueStore ?? new InMemoryKeyValueStore(), () => bound.id),
   }));
   if (isIsolated(candidate)) return candidate;
   const range = typeof candidate.pluginApi === 'string' ? candidate.pluginApi : DEFAULT_PLUGIN_API_RANGE;

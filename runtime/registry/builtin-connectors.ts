@@ -3,10 +3,12 @@ import type { ConnectorDefinition } from '../../core/plugin-api/index.ts';
 import { ConnectorRegistry } from './connector-registry.ts';
 import { LeaseStore, MongoRateBudget } from '../store/index.ts';
 import { MongoTokenStore } from '../secrets/mongo-token-store.ts';
+import { MongoKeyValueStore } from '../store/mongo-key-value-store.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import { KOPPLA_ROOT } from '../project/paths.ts';
 import { admitPlugin, importPluginModule, type PluginHost } from '../plugins/index.ts';
 import { registerConfiguredPlugins } from '../plugins/configured-plugins.ts';
+import { parseDuration } from '../../core/config/index.ts';
 
 /**
  * The connectors that ship with Koppla, as plugin specifiers relative to the package. They are
@@ -53,9 +55,41 @@ export function registryWithBuiltins(
 export function servicePluginHost(db: Db, box: SecretBox, workerName: string): PluginHost {
   return {
     tokenStore: new MongoTokenStore(db, new LeaseStore(db), box, { holder: workerName }),
-    rateLimiterFor: (rateLimit) =>
-      new MongoRateBudget(db, { requests: rateLimit.requests, windowMs: rateLimit.perMs }),
+    // caches connectors rebuild from the remote system (WooCommerce: SKU → product ids), per tenant key
+    keyValueStore: new MongoKeyValueStore(db),
+    rateLimiterFor: (rateLimit, connectorId) => {
+      const budget = rateLimitOverrides()[connectorId] ?? {
+        requests: rateLimit.requests,
+        windowMs: rateLimit.perMs,
+      };
+      return new MongoRateBudget(db, budget);
+    },
   };
+}
+
+/**
+ * `KOPPLA_RATE_LIMITS=fortnox=25/5s,woocommerce=10/1s`: a request budget per connector instead of
+ * the one its manifest declares — for a service that granted a tenant more (or asks for less), and
+ * for sandboxes and tests. Never set it above what the service allows: it answers 429 otherwise.
+ */
+export function rateLimitOverrides(
+  env: NodeJS.ProcessEnv = process.env,
+): Readonly<Record<string, { requests: number; windowMs: number }>> {
+  const text = env.KOPPLA_RATE_LIMITS ?? '';
+  const budgets: Record<string, { requests: number; windowMs: number }> = {};
+  for (const entry of text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const match = /^([a-z0-9][a-z0-9._-]*)=(\d+)\/(.+)$/i.exec(entry);
+    const windowMs = match ? parseDuration(match[3] ?? '') : undefined;
+    if (!match || windowMs === undefined || windowMs <= 0 || Number(match[2]) <= 0)
+      throw new Error(
+        `KOPPLA_RATE_LIMITS: "${entry}" is not <connector>=<requests>/<duration> (fortnox=25/5s)`,
+      );
+    budgets[match[1] as string] = { requests: Number(match[2]), windowMs };
+  }
+  return budgets;
 }
 
 /** The built-in connectors for workers that call services (see `servicePluginHost`). */

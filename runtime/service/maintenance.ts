@@ -2,6 +2,7 @@ import type { Agenda } from 'agenda';
 import type { Db } from 'mongodb';
 import type { DependencyContainer } from 'tsyringe';
 import { AlertDispatcher } from '../alerts/alert-dispatcher.ts';
+import { issueAlertsFor } from '../alerts/issue-alerts-for.ts';
 import { DEFAULT_ALERT_EVERY_MS, type AlertSettings } from '../alerts/alert-settings.ts';
 import { MongoAlertSettingsStore } from '../alerts/alert-settings-store.ts';
 import { TOKENS } from '../container/tokens.ts';
@@ -47,12 +48,16 @@ export async function scheduleMaintenance(
     ...(options.alerts ? { settings: options.alerts } : {}),
     ...(options.box ? { store: new MongoAlertSettingsStore(db, options.box) } : {}),
   });
+  const issues = issueAlertsFor(db, container, alerts);
   const jobs = new InstallationJobs(agenda, db);
   jobs.define(
     ALERTS_JOB,
     async () => {
       const report = await alerts.tick();
       if (report.claimed > 0 || report.attempted > 0) logger.debug({ ...report }, 'alerts tick');
+      // standing problems (stale flows, a refused Fortnox connection, stock not delivered), hourly at most
+      const found = await issues.tick();
+      if (found.sent > 0) logger.info({ ...found }, 'issue alerts sent');
     },
     { lockLifetimeMs: timings.lockLifetimeMs },
   );

@@ -4,9 +4,16 @@ import type { RunOutcome } from '../executor/pipeline-runner.ts';
 export class RunMetrics {
   readonly #runs = new Map<string, number>();
   readonly #records = new Map<string, number>();
+  /** Seconds since the epoch of the last run finished here, and of the last that succeeded. */
+  readonly #lastRun = new Map<string, number>();
+  readonly #lastSuccess = new Map<string, number>();
 
-  record(tenant: string, pipeline: string, outcome: RunOutcome): void {
+  record(tenant: string, pipeline: string, outcome: RunOutcome, now: number = Date.now()): void {
     this.#add(this.#runs, `tenant="${tenant}",pipeline="${pipeline}",status="${outcome.status}"`, 1);
+    if (outcome.status !== 'skipped')
+      this.#lastRun.set(`tenant="${tenant}",pipeline="${pipeline}"`, now / 1000);
+    if (outcome.status === 'succeeded')
+      this.#lastSuccess.set(`tenant="${tenant}",pipeline="${pipeline}"`, now / 1000);
     if (outcome.status === 'skipped') return;
     const { processed, failed, skipped } = outcome.summary;
     for (const [result, count] of Object.entries({ processed, failed, skipped })) {
@@ -22,6 +29,12 @@ export class RunMetrics {
       '# HELP koppla_records_total Records by result.',
       '# TYPE koppla_records_total counter',
       ...[...this.#records].map(([labels, n]) => `koppla_records_total{${labels}} ${n}`),
+      '# HELP koppla_last_run_timestamp_seconds When this worker last finished a run of the pipeline.',
+      '# TYPE koppla_last_run_timestamp_seconds gauge',
+      ...[...this.#lastRun].map(([labels, t]) => `koppla_last_run_timestamp_seconds{${labels}} ${t}`),
+      '# HELP koppla_last_success_timestamp_seconds When this worker last finished a successful run of the pipeline.',
+      '# TYPE koppla_last_success_timestamp_seconds gauge',
+      ...[...this.#lastSuccess].map(([labels, t]) => `koppla_last_success_timestamp_seconds{${labels}} ${t}`),
       '# HELP koppla_queue_depth Jobs waiting to run.',
       '# TYPE koppla_queue_depth gauge',
       `koppla_queue_depth ${gauges.queued}`,

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { DependencyContainer } from 'tsyringe';
 import { TOKENS } from '../container/tokens.ts';
 import { PipelineRunner } from '../executor/pipeline-runner.ts';
+import { connectionSettings } from '../executor/connection-settings.ts';
 import type { ConnectorRegistry } from '../registry/connector-registry.ts';
 import type { TenantDirectory } from '../tenants/tenant-directory.ts';
 import type { RuntimeLogger } from '../logging/logger.ts';
@@ -9,6 +11,13 @@ import { connectorLogger } from '../logging/logger.ts';
 import { secretValues } from '../tenants/tenant.ts';
 import type { PipelineScheduler } from '../scheduler/pipeline-schedule.ts';
 import type { MongoDeliveryDedupe } from '../store/index.ts';
+
+/**
+ * The largest webhook body read (413 beyond it). A WooCommerce order delivery is about 1 KB per
+ * line, so this holds orders of several thousand lines; a bigger one is refused, and since a
+ * delivery only triggers a run, the scheduled poll still reads that order (SECURITY.md).
+ */
+export const WEBHOOK_BODY_LIMIT = 8 * 1024 * 1024;
 
 /**
  * `POST /webhooks/:tenant/:connection`: the connector verifies the delivery on its raw bytes; a
@@ -36,6 +45,7 @@ export async function registerWebhookRoute(
 
     scope.post<{ Params: { tenant: string; connection: string } }>(
       '/webhooks/:tenant/:connection',
+      { bodyLimit: WEBHOOK_BODY_LIMIT },
       async (request, reply) => {
         const { tenant: tenantId, connection } = request.params;
         let tenant;
@@ -52,11 +62,10 @@ export async function registerWebhookRoute(
         const webhooks = connectorId ? connectors.get(connectorId).webhooks : undefined;
         if (!connectorId || !webhooks) return reply.code(404).send({ error: 'not found' });
 
-        const config = tenant.connections[connection];
         const receipt = webhooks.receive(
           {
             tenantId,
-            settings: { ...(config?.settings ?? {}), ...(config?.secrets ?? {}) },
+            settings: connectionSettings(tenant, subscribed[0], connection),
             signal: AbortSignal.timeout(10_000),
             logger: connectorLogger(logger, { tenant: tenantId, connection }, secretValues(tenant)),
           },
@@ -74,10 +83,15 @@ export async function registerWebhookRoute(
           return reply.code(200).send({ status: 'ok' });
         const topic = `${connection}.${receipt.event}`;
         const started: string[] = [];
+        // follows the delivery into the runs it starts and down to each remote call (docs/operations.md)
+        const header = request.headers['x-request-id'];
+        const correlationId =
+          typeof header === 'string' && /^[\w.:-]{1,100}$/.test(header) ? header : randomUUID();
+        logger.info({ tenant: tenantId, connection, topic, correlationId }, 'webhook accepted');
         try {
           for (const plan of subscribed) {
             if (!plan.trigger.events.includes(topic)) continue;
-            await scheduler.runNow(tenantId, plan.id, 'event');
+            await scheduler.runNow(tenantId, plan.id, 'event', correlationId);
             started.push(plan.id);
           }
         } catch (error) {

@@ -11,10 +11,12 @@ import type { TenantDirectory } from '../tenants/tenant-directory.ts';
 import type { RuntimeLogger } from '../logging/logger.ts';
 import { RunMetrics } from './run-metrics.ts';
 import { registerWebhookRoute } from './webhook-route.ts';
+import { EventSubscriptions, type EventSubscriptionOptions } from './event-subscriptions.ts';
 import { scheduleMaintenance, type MaintenanceOptions } from './maintenance.ts';
 import type { RuntimeTimings } from '../container/timings.ts';
-import { registerAdminApi } from '../admin/admin-api.ts';
 import type { AdminKeyring } from '../admin/api-keys.ts';
+import { registerAdminUi } from '../admin-ui/register-admin-ui.ts';
+import type { SecretBox } from '../secrets/secret-box.ts';
 
 export interface WorkerOptions extends RuntimeOptions, MaintenanceOptions {
   /** HTTP port for health and metrics; 0 picks a free one. */
@@ -24,14 +26,20 @@ export interface WorkerOptions extends RuntimeOptions, MaintenanceOptions {
   readonly processEveryMs?: number;
   /** Mounts the admin API under /admin/v1, opened by these keys; absent: no admin API. */
   readonly admin?: AdminKeyring;
+  /** The master key: the admin page's Fortnox consent stores tokens with it. */
+  readonly box?: SecretBox;
   /** How often tenants are reloaded from MongoDB besides before every run (ms); default 30 s. */
   readonly tenantRefreshMs?: number;
+  /** Pushed events (`trigger.events`): lease and debounce timings; `false` subscribes to none. */
+  readonly events?: EventSubscriptionOptions | false;
 }
 
 export interface RunningWorker {
   readonly url: string;
   readonly container: DependencyContainer;
   readonly scheduler: PipelineScheduler;
+  /** The event feeds (Fortnox's WebSocket API) this worker holds; absent with `events: false`. */
+  readonly events?: EventSubscriptions;
   /** Finishes the runs in progress, then stops. */
   stop(): Promise<void>;
 }
@@ -51,6 +59,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     workerName,
     processEveryMs: options.processEveryMs ?? 5_000,
     lockLifetimeMs,
+    onError: (error) =>
+      logger.warn({ error: error.message }, 'scheduler: the database failed; trying again on the next tick'),
   });
   const scheduler = new PipelineScheduler(agenda, options.db);
   const metrics = new RunMetrics();
@@ -60,10 +70,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     logger.warn({ error: (error as Error).message }, 'tenants could not be reloaded; the last ones stay');
   const stopRefresh = tenants.refreshEvery(options.tenantRefreshMs ?? 30_000, refreshFailed);
   scheduler.define(
-    async ({ tenant, pipeline, trigger }) => {
+    async ({ tenant, pipeline, trigger, correlationId }) => {
       // a change made through the admin API on any worker counts from the next run
       await tenants.refresh().catch(refreshFailed);
-      const runner = container.createChildContainer().resolve(PipelineRunner);
+      const runner = container.createChildContainer().resolve(PipelineRunner).correlate(correlationId);
       const outcome = await runner.run(
         tenant,
         pipeline,
@@ -76,11 +86,20 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   await scheduleAll(container, scheduler, logger);
   await scheduleMaintenance(agenda, options.db, container, options);
   await agenda.start();
+  // pushed events start the pipelines that declare them, like webhooks; one worker holds each feed
+  const events =
+    options.events === false
+      ? undefined
+      : new EventSubscriptions(options.db, container, scheduler, options.events);
+  await events?.sync();
 
   const http = await startHttp(options.db, metrics, agenda);
   await registerWebhookRoute(http, container, scheduler);
   if (options.admin)
-    await registerAdminApi(http, {
+    // the admin API under /admin/v1 and the admin page under /admin (runtime/admin-ui)
+    await registerAdminUi(http, {
+      db: options.db,
+      ...(options.box ? { box: options.box } : {}),
       container,
       keyring: options.admin,
       queue: scheduler,
@@ -94,9 +113,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     url: address,
     container,
     scheduler,
+    ...(events ? { events } : {}),
     stop: () =>
       (stopping ??= (async () => {
         stopRefresh();
+        await events?.stop();
         await http.close();
         await agenda.drain();
         await agenda.stop();

@@ -47,6 +47,7 @@ export function articlesList(deps: ClientDeps) {
       $comment: `decimals match ${DECIMAL_PATTERN}`,
     },
     idempotent: true,
+    readOnly: true,
     examples: [
       {
         name: 'changed articles',

@@ -29,35 +29,50 @@ function orgNumberFromVat(vat: string): string | undefined {
   return match?.[1];
 }
 
+/** The keys a customer is matched by, in the connector's own order (a step's `match:` reorders them). */
+export const CUSTOMER_MATCH_KEYS = ['Email', 'OrganisationNumber', 'VATNumber'] as const;
+
 /**
- * The existing customer with the same e-mail (exact, case-insensitive), else organisation number
- * (digits compared), else Swedish VAT number (via its organisation number). Fortnox's searches are
- * substring matches, so the hits are filtered exactly here.
+ * The existing customer with the same e-mail (exact, case-insensitive), organisation number (digits
+ * compared) or Swedish VAT number (via its organisation number), tried in the order of `match`
+ * (default: that order; keys not listed are not tried). Fortnox's searches are substring matches, so
+ * the hits are filtered exactly here.
  */
 export async function findCustomer(
   clientFor: ClientFor,
   ctx: Parameters<ClientFor>[0],
   input: CustomerKeys,
+  match: readonly string[] = CUSTOMER_MATCH_KEYS,
 ): Promise<string | undefined> {
   const client = clientFor(ctx);
-  const email = text(input.Email).trim().toLowerCase();
-  if (email) {
-    const hits = await listAll<CustomerListItem>(client, '/3/customers', 'Customers', {
-      query: { email },
-      ...signalOf(ctx),
-    });
-    const hit = hits.find((item) => text(item.Email).trim().toLowerCase() === email);
-    if (hit) return hit.CustomerNumber;
-  }
-  const orgNumber = digits(input.OrganisationNumber) || orgNumberFromVat(text(input.VATNumber));
-  if (orgNumber) {
+  const searched = new Set<string>();
+  const byOrgNumber = async (orgNumber: string | undefined) => {
+    if (!orgNumber || searched.has(orgNumber)) return undefined;
+    searched.add(orgNumber);
     // Fortnox stores org numbers with or without the hyphen; search by the last part, compare digits.
     const hits = await listAll<CustomerListItem>(client, '/3/customers', 'Customers', {
       query: { organisationnumber: orgNumber.slice(-4) },
       ...signalOf(ctx),
     });
-    const hit = hits.find((item) => digits(item.OrganisationNumber) === orgNumber);
-    if (hit) return hit.CustomerNumber;
+    return hits.find((item) => digits(item.OrganisationNumber) === orgNumber)?.CustomerNumber;
+  };
+  for (const key of match) {
+    if (key === 'Email') {
+      const email = text(input.Email).trim().toLowerCase();
+      if (!email) continue;
+      const hits = await listAll<CustomerListItem>(client, '/3/customers', 'Customers', {
+        query: { email },
+        ...signalOf(ctx),
+      });
+      const hit = hits.find((item) => text(item.Email).trim().toLowerCase() === email);
+      if (hit) return hit.CustomerNumber;
+    } else if (key === 'OrganisationNumber') {
+      const hit = await byOrgNumber(digits(input.OrganisationNumber) || undefined);
+      if (hit) return hit;
+    } else if (key === 'VATNumber') {
+      const hit = await byOrgNumber(orgNumberFromVat(text(input.VATNumber)));
+      if (hit) return hit;
+    }
   }
   return undefined;
 }
@@ -134,7 +149,7 @@ export function customersUpsert(deps: ClientDeps) {
   const clientFor = clientFactory(deps);
   return defineOperation<CustomerInput, FortnoxObject, FortnoxSettings>({
     description:
-      'Finds the customer by e-mail, organisation number or Swedish VAT number; creates it when missing, updates only the fields that differ, and leaves it alone when nothing changed.',
+      "Finds the customer by e-mail, organisation number or Swedish VAT number (in the order of the step's match:, when it has one); creates it when missing, updates only the fields that differ, and leaves it alone when nothing changed.",
     inputSchema: inputSchemaOf(
       'fortnox_Customer',
       ['Name'],
@@ -165,7 +180,7 @@ export function customersUpsert(deps: ClientDeps) {
       },
     ],
     async run(ctx, input) {
-      const existing = await findCustomer(clientFor, ctx, input);
+      const existing = await findCustomer(clientFor, ctx, input, ctx.match);
       if (existing === undefined) return createCustomer(clientFor, ctx, input);
       return updateCustomer(clientFor, ctx, await getCustomer(clientFor, ctx, existing), input);
     },

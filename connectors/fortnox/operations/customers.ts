@@ -60,6 +60,7 @@ export function customersFind(deps: ClientDeps) {
       },
     },
     idempotent: true,
+    readOnly: true,
     examples: [
       {
         name: 'by VAT number',

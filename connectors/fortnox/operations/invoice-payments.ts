@@ -27,6 +27,13 @@ export interface InvoicePaymentInput {
   readonly ModeOfPaymentAccount?: string | number;
   /** SEK per the invoice's CurrencyUnit on the payment day; default the invoice's rate. */
   readonly CurrencyRate?: string;
+  /**
+   * The invoice's currency (and CurrencyUnit), when the caller knows them from the invoice it made:
+   * then the invoice is not read first (one request less). SEK needs nothing more; another currency
+   * needs CurrencyRate too. Not sent to Fortnox (a payment's Currency is read-only).
+   */
+  readonly Currency?: string;
+  readonly CurrencyUnit?: string;
   readonly WriteOffs?: readonly FortnoxObject[];
   /** Book the payment once created (PUT /3/invoicepayments/{n}/bookkeep). */
   readonly bookkeep?: boolean;
@@ -63,6 +70,17 @@ export function paymentBody(input: InvoicePaymentInput, invoice: FortnoxObject):
     body.ModeOfPaymentAccount = String(input.ModeOfPaymentAccount);
   if (input.WriteOffs !== undefined) body.WriteOffs = input.WriteOffs;
   return body;
+}
+
+/** What paymentBody needs of the invoice, when the input carries it; undefined: read the invoice. */
+function knownInvoice(input: InvoicePaymentInput): FortnoxObject | undefined {
+  if (input.Currency === undefined) return undefined;
+  if (input.Currency !== 'SEK' && input.CurrencyRate === undefined) return undefined;
+  return {
+    Currency: input.Currency,
+    ...(input.CurrencyRate === undefined ? {} : { CurrencyRate: input.CurrencyRate }),
+    ...(input.CurrencyUnit === undefined ? {} : { CurrencyUnit: input.CurrencyUnit }),
+  };
 }
 
 const sameAmount = (a: unknown, b: unknown) => {
@@ -109,6 +127,8 @@ export function invoicePaymentsCreate(deps: ClientDeps) {
         ModeOfPayment: { type: 'string', minLength: 1 },
         ModeOfPaymentAccount: written.properties.ModeOfPaymentAccount,
         CurrencyRate: { type: 'string', pattern: DECIMAL_PATTERN },
+        Currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+        CurrencyUnit: { type: 'string', pattern: DECIMAL_PATTERN },
         WriteOffs: written.properties.WriteOffs,
         bookkeep: { type: 'boolean', default: false },
       },
@@ -167,7 +187,7 @@ export function invoicePaymentsCreate(deps: ClientDeps) {
       return undefined;
     },
     async run(ctx, input) {
-      const invoice = await getInvoice(clientFor, ctx, String(input.InvoiceNumber));
+      const invoice = knownInvoice(input) ?? (await getInvoice(clientFor, ctx, String(input.InvoiceNumber)));
       const { body } = await clientFor(ctx).request('POST', '/3/invoicepayments', {
         body: { InvoicePayment: paymentBody(input, invoice) },
         bodySchema: 'fortnox_InvoicePayment_Wrap',

@@ -3,6 +3,7 @@ import {
   ConflictError,
   ValidationError,
   defineOperation,
+  isConnectorError,
   type JsonSchemaObject,
   type OperationContext,
 } from '../../../core/plugin-api/index.ts';
@@ -12,6 +13,7 @@ import { listOperation } from './lists.ts';
 import {
   DOCUMENT_NUMBER_INPUT,
   SCHEMA_DIALECT,
+  assertWholeVatRows,
   clientFactory,
   getObject,
   isReference,
@@ -58,6 +60,7 @@ export function invoicesGet(deps: ClientDeps) {
     inputSchema: DOCUMENT_NUMBER_INPUT,
     outputSchema: invoiceOutput('The Fortnox Invoice.', ['DocumentNumber', 'CustomerNumber']),
     idempotent: true,
+    readOnly: true,
     examples: [{ name: 'one invoice', input: { DocumentNumber: '20' }, output: EXAMPLE_INVOICE }],
     run: (ctx, input) => getInvoice(clientFor, ctx, input.DocumentNumber),
   });
@@ -137,21 +140,29 @@ function invoiceAction(
     idempotent: true,
     examples: [{ name: options.action, input: { DocumentNumber: '20' }, output: options.example }],
     lookup: ifDone,
+    // The action straight away: one request on the happy path. The invoice is read only when Fortnox
+    // refuses, to tell "done already" (a person booked it, a replay) from a real refusal. Whether an
+    // earlier attempt of this step may have acted is the effects ledger's business (it calls lookup).
     async run(ctx, input) {
-      const invoice = await getInvoice(clientFor, ctx, input.DocumentNumber);
-      if (options.done(invoice)) return invoice;
-      const refusal = options.refuse?.(invoice);
-      if (refusal) {
-        throw new ValidationError(`Fortnox invoice ${input.DocumentNumber} ${refusal}`, {
-          field: 'DocumentNumber',
-        });
+      try {
+        const { body } = await clientFor(ctx).request(
+          'PUT',
+          `/3/invoices/${idSegment(input.DocumentNumber)}/${options.action}`,
+          signalOf(ctx),
+        );
+        return unwrap(body, 'Invoice', INVOICE);
+      } catch (error) {
+        if (!isConnectorError(error) || error.kind !== 'validation') throw error;
+        const invoice = await getInvoice(clientFor, ctx, input.DocumentNumber);
+        if (options.done(invoice)) return invoice;
+        const refusal = options.refuse?.(invoice);
+        if (refusal) {
+          throw new ValidationError(`Fortnox invoice ${input.DocumentNumber} ${refusal}`, {
+            field: 'DocumentNumber',
+          });
+        }
+        throw error;
       }
-      const { body } = await clientFor(ctx).request(
-        'PUT',
-        `/3/invoices/${idSegment(input.DocumentNumber)}/${options.action}`,
-        signalOf(ctx),
-      );
-      return unwrap(body, 'Invoice', INVOICE);
     },
   });
 }
@@ -397,6 +408,7 @@ export function invoicesCredit(deps: ClientDeps) {
     ],
     lookup,
     async run(ctx, input) {
+      if (isPartial(input)) assertWholeVatRows(input.InvoiceRows, 'InvoiceRows');
       const client = clientFor(ctx);
       const original = await getInvoice(clientFor, ctx, input.DocumentNumber);
       if (isTrue(original.Credit)) {

@@ -86,6 +86,7 @@ export function listOperation(deps: ClientDeps, spec: ListSpec) {
       },
     },
     idempotent: true,
+    readOnly: true,
     examples: spec.examples,
     async run(ctx, input) {
       const query: Record<string, string | undefined> = {};

@@ -185,6 +185,7 @@ export function vatCodesList(deps: ClientDeps) {
       },
     },
     idempotent: true,
+    readOnly: true,
     examples: [
       {
         name: 'a Swedish company',
@@ -222,6 +223,7 @@ export function companySettingsGet(deps: ClientDeps) {
     inputSchema: { $schema: SCHEMA_DIALECT, type: 'object', additionalProperties: false, properties: {} },
     outputSchema: outputSchemaOf('fortnox_CompanySettings', ['Name'], 'The CompanySettings.'),
     idempotent: true,
+    readOnly: true,
     examples: [
       {
         name: 'the company',

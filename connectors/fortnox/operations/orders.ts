@@ -50,6 +50,7 @@ export function ordersGet(deps: ClientDeps) {
     inputSchema: DOCUMENT_NUMBER_INPUT,
     outputSchema: outputSchemaOf(ORDER, ['DocumentNumber', 'CustomerNumber'], 'The Fortnox Order.'),
     idempotent: true,
+    readOnly: true,
     examples: [{ name: 'one order', input: { DocumentNumber: '7' }, output: EXAMPLE_ORDER }],
     run: (ctx, input) => getOrder(clientFor, ctx, input.DocumentNumber),
   });

@@ -157,6 +157,7 @@ export function pricesList(deps: ClientDeps) {
       properties: { Prices: { type: 'array', items: priceSchema(false) } },
     },
     idempotent: true,
+    readOnly: true,
     examples: [
       {
         name: 'one article in list A',
@@ -210,6 +211,7 @@ export function pricesGet(deps: ClientDeps) {
     },
     outputSchema: { $schema: 'https://json-schema.org/draft/2020-12/schema', ...priceSchema(true) },
     idempotent: true,
+    readOnly: true,
     examples: [
       {
         name: 'base price',

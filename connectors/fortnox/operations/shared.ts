@@ -1,4 +1,4 @@
-import type { ConnectorContext } from '../../../core/plugin-api/index.ts';
+import { ValidationError, type ConnectorContext } from '../../../core/plugin-api/index.ts';
 import { FortnoxClient, decimalsIn, type ClientDeps, type FortnoxSettings } from '../client/index.ts';
 import { schemaNamed } from '../client/numbers.ts';
 
@@ -67,4 +67,24 @@ export function isReference(value: unknown): boolean {
 /** Fortnox's booleans come back as booleans, some as "true"/"false" strings (`Credit`). */
 export function isTrue(value: unknown): boolean {
   return value === true || value === 'true';
+}
+
+/**
+ * Fortnox's InvoiceRow.VAT is an integer (int32 in its OpenAPI document; OrderRow.VAT is a double), so an
+ * invoice row at a rate that is not a whole percent (Finland's 25.5 % under OSS) cannot be sent. Refused
+ * here, before any request, with the row and the value, rather than as Fortnox's or a rounding's surprise.
+ * An invoice at such a rate is made from an order instead (orders.create, then orders.createInvoice).
+ */
+export function assertWholeVatRows(rows: unknown, field: string): void {
+  if (!Array.isArray(rows)) return;
+  rows.forEach((row: unknown, index) => {
+    const vat = (row as { VAT?: unknown } | null)?.VAT;
+    if (vat === undefined || vat === null || vat === '') return;
+    if (!/^-?\d+(\.0+)?$/.test(String(vat))) {
+      throw new ValidationError(
+        `${field}[${index}].VAT ${String(vat)}: Fortnox invoice rows take whole VAT percentages only; make the invoice from an order (OrderRow.VAT takes decimals), or credit in full`,
+        { field: `${field}[${index}].VAT`, code: 'koppla_vat_not_whole' },
+      );
+    }
+  });
 }

@@ -122,6 +122,12 @@ export interface SandboxConfig {
     readonly requireBookedInvoice: boolean;
   };
   readonly errors: SandboxErrorTemplates;
+  /**
+   * The scopes the app was granted (what the token response's `scope` says). Absent: every scope, and
+   * no request is refused for its scope. Set: an API request outside them answers 403 / 2000663
+   * (`koppla doctor` reads the missing scopes from that).
+   */
+  readonly grantedScopes?: readonly string[];
 }
 
 export type SandboxConfigInput = Partial<
@@ -133,6 +139,15 @@ export type SandboxConfigInput = Partial<
   readonly errors?: Partial<SandboxErrorTemplates>;
 };
 
+/**
+ * Fortnox's answers to the requests the sandbox refuses. Codes 2999001–2999007 are Koppla's
+ * placeholders, not Fortnox codes: no source gives the real ones (searched: Fortnox's errors and
+ * responses pages, the recordings, the Rust crate `fortnox`'s ApiErrorCode list, the n8n node's code
+ * map, integrators' help pages, GitHub code and issues; see README "Configurable because the sources
+ * are not sure"). The 2999 range is unused by Fortnox (its codes are 1000xxx and 2000xxx–2004xxx), so
+ * nothing may match them as if they were real; the connector decides by HTTP status and kind, never by
+ * these numbers. Replace one when the real-service contract suite prints Fortnox's answer.
+ */
 export const DEFAULT_ERRORS: SandboxErrorTemplates = {
   unknownField: { code: 2001399, message: 'Felaktigt fältnamn ({Field})', status: 400 },
   tooLong: {
@@ -189,6 +204,7 @@ export function resolveConfig(input: SandboxConfigInput = {}): SandboxConfig {
     roundOffToWholeKrona: input.roundOffToWholeKrona ?? false,
     stockMovesTouchArticles: input.stockMovesTouchArticles ?? true,
     ...(input.publicUrl === undefined ? {} : { publicUrl: input.publicUrl }),
+    ...(input.grantedScopes === undefined ? {} : { grantedScopes: input.grantedScopes }),
     payments: { requireBookedInvoice: true, ...input.payments },
     errors: { ...DEFAULT_ERRORS, ...input.errors },
   };

@@ -62,6 +62,11 @@ export const DEFAULT_MODES_OF_PAYMENT: readonly FortnoxRecord[] = [
   { Code: 'K', Description: 'Kontant', AccountNumber: '1910' },
   { Code: 'KORT', Description: 'Kortbetalning', AccountNumber: '1580' },
   { Code: 'SWISH', Description: 'Swish', AccountNumber: '1930' },
+  // what the shipped document-kind pack names for Klarna, PayPal and redeemed gift cards: a company set
+  // up for it has them (koppla doctor checks every mode the pack can send)
+  { Code: 'KLARNA', Description: 'Klarna', AccountNumber: '1580' },
+  { Code: 'PAYPAL', Description: 'PayPal', AccountNumber: '1580' },
+  { Code: 'PRESENTKORT', Description: 'Presentkort', AccountNumber: '2421' },
 ];
 
 /** Documents default to terms `30` (recorded), whose due date is the invoice date + 30 days. */

@@ -90,7 +90,7 @@ function issue(
     access_token: token,
     expires_in: config.accessTokenTtlSeconds,
     token_type: 'bearer',
-    scope: SCOPE,
+    scope: config.grantedScopes ? config.grantedScopes.join(' ') : SCOPE,
   };
   if (!withRefresh) return response;
   const refresh = randomBytes(24).toString('base64url');
@@ -123,11 +123,13 @@ export function tokenEndpoint(
     }
     case 'refresh_token': {
       const grant = state.refreshTokens.get(request.form.refresh_token ?? '');
+      if (grant?.used) state.refreshTokenReuse++;
       if (!grant || grant.used || grant.clientId !== clientId || grant.expiresAt <= now) {
         throw new OAuthError(400, INVALID_REFRESH, html);
       }
       // Single use: the old refresh token is spent the moment a new pair is issued.
       grant.used = true;
+      state.refreshes++;
       return issue(grant.tenantId, clientId, true, state, config);
     }
     case 'client_credentials': {

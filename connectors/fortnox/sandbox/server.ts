@@ -13,6 +13,8 @@ import {
 } from './prices.ts';
 import { LOOKUP_DEFAULTS } from './lookups.ts';
 import { registerWarehouseRoutes, seedWarehouse } from './warehouse.ts';
+import { registerConsentPage } from './consent.ts';
+import { MISSING_SCOPE_BODY, scopeOfPath } from './scopes.ts';
 import { RESOURCES, isResourceName } from './resources.ts';
 import {
   DEFAULT_AUTHORIZATION_CODE,
@@ -146,6 +148,8 @@ export async function startFortnoxSandbox(
     if (tenantId === undefined) return reply.status(401).send(UNAUTHORIZED_BODY);
     entry.tenantId = tenantId;
     request.fortnoxTenant = tenantId;
+    const scope = config.grantedScopes ? scopeOfPath(request.url) : undefined;
+    if (scope && !config.grantedScopes?.includes(scope)) return reply.status(403).send(MISSING_SCOPE_BODY);
     const window = (windows.get(tenantId) ?? []).filter((at) => at > now - config.rateLimit.windowMs);
     windows.set(tenantId, window);
     if (window.length >= config.rateLimit.requests) {
@@ -196,6 +200,9 @@ export async function startFortnoxSandbox(
     if (!isResourceName(resource)) throw new FortnoxHttpError(404, { message: 'not found' });
     return resource;
   };
+
+  // the consent page of the authorization-code flow (consent.ts)
+  registerConsentPage(app, state, config);
 
   // Fortnox Lager: /api/warehouse routes, and stock kept in step with documents (warehouse*.ts).
   registerWarehouseRoutes(app, (request) => state.tenant(request.fortnoxTenant ?? DEFAULT_TENANT), config);

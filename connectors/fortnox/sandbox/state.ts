@@ -123,6 +123,13 @@ export class SandboxState {
   readonly tenants = new Map<string, TenantData>();
   readonly requests: RequestLogEntry[] = [];
   readonly faults: Fault[] = [];
+  /**
+   * Refresh requests that presented a refresh token already spent: each one is a token spent twice
+   * (in Fortnox, a second refresh with the same token fails and the integration loses its consent).
+   */
+  refreshTokenReuse = 0;
+  /** Refresh tokens spent (exchanged for a new pair). */
+  refreshes = 0;
 
   tenant(tenantId: string): TenantData {
     let data = this.tenants.get(tenantId);
@@ -149,6 +156,8 @@ export class SandboxState {
     this.tenants.clear();
     this.requests.length = 0;
     this.faults.length = 0;
+    this.refreshTokenReuse = 0;
+    this.refreshes = 0;
   }
 
   /** Arrival times of the requests a tenant made that were let through (not refused with 429). */
@@ -180,6 +189,8 @@ export class SandboxState {
           expiresAt,
         })),
         access: this.accessTokens.size,
+        refreshes: this.refreshes,
+        refreshTokenReuse: this.refreshTokenReuse,
       },
     };
   }

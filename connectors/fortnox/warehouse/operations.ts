@@ -34,6 +34,7 @@ export function warehouseStatusOperation(deps: ClientDeps) {
     inputSchema: statusInput,
     outputSchema: statusOutput,
     idempotent: true,
+    readOnly: true,
     examples: [{ name: 'activated', input: {}, output: { activated: true, tenantId: 1234567 } }],
     run: (ctx) => warehouseStatus(clientFor(ctx), ctx),
   });
@@ -51,6 +52,7 @@ export function stockPointsListOperation(deps: ClientDeps) {
     inputSchema: stockPointsInput,
     outputSchema: stockPointsOutput,
     idempotent: true,
+    readOnly: true,
     examples: [
       {
         name: 'two-stock-points',
@@ -94,6 +96,7 @@ export function stockBalancesListOperation(deps: ClientDeps) {
     inputSchema: stockBalancesInput,
     outputSchema: stockBalancesOutput,
     idempotent: true,
+    readOnly: true,
     examples: [
       {
         name: 'one-article-two-stock-points',

@@ -4,12 +4,28 @@ import {
   isConnectorError,
   toConnectorError,
   type ConnectorContext,
+  type RateLimitedError,
 } from '../../../core/plugin-api/index.ts';
 import { secretsOf, type WooSettings } from '../settings.ts';
 import { authorize } from './auth.ts';
 import { wooError } from './errors.ts';
+import { assertAllowedTarget } from './target-guard.ts';
 
 export const API_PREFIX = '/wp-json/wc/v3';
+
+const RETRIED = new Set(['transient', 'rate_limited']);
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      signal.removeEventListener('abort', done);
+      clearTimeout(timer);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
 
 export type QueryValue = string | number | boolean | readonly (string | number)[] | undefined;
 
@@ -43,6 +59,8 @@ async function attempt<T>(ctx: ConnectorContext<WooSettings>, request: WooReques
   const method = request.method ?? 'GET';
   const secrets = secretsOf(settings);
   const { url, headers } = authorize(method, apiUrl(settings, request.path, request.query), settings);
+  // no loopback or private targets in production (SSRF): see target-guard.ts
+  await assertAllowedTarget(url, settings);
   const timeout = AbortSignal.timeout(settings.timeoutMs ?? 30_000);
   let response: Response;
   let text: string;
@@ -95,10 +113,14 @@ async function attempt<T>(ctx: ConnectorContext<WooSettings>, request: WooReques
   }
 }
 
+/** The longest `Retry-After` honoured between attempts; a longer one is left to the next run. */
+const MAX_RETRY_AFTER_MS = 30_000;
+
 /**
- * One WooCommerce REST call. Retries with exponential backoff on 5xx and network failures only (a
- * 4xx fails the same way again); errors are core errors with WooCommerce's `code` and status, and
- * never contain the consumer secret.
+ * One WooCommerce REST call. Retries with exponential backoff on 5xx, network failures and 429 (a
+ * host's or a security plugin's rate limit refused the call, so even a write is safe to repeat;
+ * waiting at least its `Retry-After`); any other 4xx fails the same way again. Errors are core
+ * errors with WooCommerce's `code` and status, and never contain the consumer secret.
  */
 export async function wooRequest<T>(
   ctx: ConnectorContext<WooSettings>,
@@ -111,15 +133,17 @@ export async function wooRequest<T>(
       minTimeout: settings.retryMinTimeoutMs ?? 500,
       factor: 2,
       signal: ctx.signal,
-      shouldRetry: (error) => isConnectorError(error) && error.kind === 'transient',
-      onFailedAttempt: (error) => {
-        if (isConnectorError(error) && error.kind === 'transient' && error.retriesLeft > 0) {
+      shouldRetry: (error) => isConnectorError(error) && RETRIED.has(error.kind),
+      onFailedAttempt: async (error) => {
+        if (isConnectorError(error) && RETRIED.has(error.kind) && error.retriesLeft > 0) {
           ctx.logger.warn('WooCommerce request failed, retrying', {
             method: request.method ?? 'GET',
             path: request.path,
             attempt: error.attemptNumber,
             status: error.status,
           });
+          const wait = error.kind === 'rate_limited' ? (error as RateLimitedError).retryAfterMs : undefined;
+          if (wait !== undefined) await sleep(Math.min(wait, MAX_RETRY_AFTER_MS), ctx.signal);
         }
       },
     });

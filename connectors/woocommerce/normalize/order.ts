@@ -58,6 +58,13 @@ function itemLine(
 ) {
   const at = `line_items[id=${item.id}]`;
   const quantity = new Money(item.quantity);
+  // a line of nothing has no unit price: every later step would divide by zero
+  if (quantity.isZero()) {
+    throw new ValidationError(`WooCommerce order line ${item.id} has quantity 0`, {
+      field: `${at}.quantity`,
+      code: 'koppla_zero_quantity',
+    });
+  }
   const subtotal = money(item.subtotal, `${at}.subtotal`);
   const subtotalTax = money(item.subtotal_tax, `${at}.subtotal_tax`);
   const total = money(item.total, `${at}.total`);

@@ -33,6 +33,12 @@ export interface WooSandboxOptions extends SandboxOptions {
   readonly webhookDelivery?: 'auto' | 'manual';
   readonly utcOffsetMinutes?: number;
   readonly now?: () => number;
+  /**
+   * WordPress permalinks. `pretty` (default): the REST API answers under `/wp-json/`. `plain`: only
+   * `/?rest_route=/…` answers and every `/wp-json/…` URL is WordPress's 404 page, as on a store that
+   * never switched permalinks on.
+   */
+  readonly permalinks?: 'pretty' | 'plain';
 }
 
 type Query = Record<string, string>;
@@ -542,7 +548,14 @@ export async function startSandbox(
       handler: async (request, reply) => {
         const path = request.url.split('?')[0]!.slice(API.length);
         const record = (status: number, auth: string) =>
-          state.calls.push({ method: r.method, route: `${r.method} ${r.url}`, path, status, auth });
+          state.calls.push({
+            method: r.method,
+            route: `${r.method} ${r.url}`,
+            path,
+            query: request.url.split('?')[1] ?? '',
+            status,
+            auth,
+          });
         const faultIndex = state.faults.findIndex((f) => !f.path || path.startsWith(f.path));
         const fault = faultIndex >= 0 ? state.faults.splice(faultIndex, 1)[0] : undefined;
         if (fault) {
@@ -606,6 +619,25 @@ export async function startSandbox(
       },
     });
   }
+
+  // the REST index WordPress serves at /wp-json/ (pretty permalinks) or /?rest_route=/ (always)
+  const restIndex = () => ({
+    name: 'Sandbox store',
+    url: home,
+    namespaces: ['oembed/1.0', 'wc/v3', 'wc/store/v1', 'wp/v2'],
+  });
+  if (options.permalinks === 'plain') {
+    app.addHook('onRequest', async (request, reply) => {
+      if (!request.url.startsWith('/wp-json')) return undefined;
+      return reply.code(404).type('text/html').send('<html><body>Page not found</body></html>');
+    });
+  }
+  app.get('/wp-json', async () => restIndex());
+  app.get('/wp-json/', async () => restIndex());
+  app.get('/', async (request, reply) => {
+    if ((request.query as Query).rest_route === '/') return restIndex();
+    return reply.code(200).type('text/html').send('<html><body>Sandbox store</body></html>');
+  });
 
   app.setNotFoundHandler((request, reply) => {
     if (request.url.startsWith(API)) return send(reply, errors.noRoute());

@@ -38,6 +38,8 @@ export interface CallRecord {
   /** The API route pattern, e.g. `PUT /orders/:id`. */
   readonly route: string;
   readonly path: string;
+  /** The query string without its `?` (empty when none): tells a SKU look-up from a read by ids. */
+  readonly query?: string;
   readonly status: number;
   readonly auth: string;
 }

@@ -67,7 +67,9 @@ function header(headers: HeaderBag, name: string): string | undefined {
   const wanted = name.toLowerCase();
   for (const [key, value] of Object.entries(headers)) {
     if (key.toLowerCase() !== wanted || value === undefined) continue;
-    return typeof value === 'string' ? value : value[0];
+    // an empty list is no value: look on, or a signature sent under another spelling is missed
+    const first = typeof value === 'string' ? value : value[0];
+    if (first !== undefined) return first;
   }
   return undefined;
 }
@@ -84,7 +86,10 @@ export function verifyDelivery(
   const raw = typeof request.rawBody === 'string' ? request.rawBody : request.rawBody.toString('utf8');
   const signature = header(request.headers, 'x-wc-webhook-signature');
   const topic = header(request.headers, 'x-wc-webhook-topic');
-  if (!signature && !topic) {
+  // the ping carries no X-WC-Webhook-* header at all (recorded); any one of them, even empty, and
+  // the request is a delivery that must be signed
+  const unsigned = !Object.keys(request.headers).some((key) => key.toLowerCase().startsWith('x-wc-webhook-'));
+  if (unsigned) {
     const ping = /^webhook_id=(\d+)$/.exec(raw.trim());
     if (ping?.[1]) return { kind: 'ping', status: 200, webhookId: ping[1] };
     return { kind: 'rejected', status: 401, reason: 'missing_signature' };

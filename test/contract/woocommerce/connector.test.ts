@@ -179,6 +179,18 @@ describe('woocommerce connector against the sandbox', () => {
     expect((await target.admin<Counts>('state')).callCounts['GET /orders/:id']).toBe(1);
   });
 
+  it('retries a 429 after its Retry-After, also for a write: the host refused it, nothing was done', async () => {
+    await reset({ orders: manyOrders(1) });
+    await target.admin('reset', { callsOnly: true });
+    await target.admin('faults', { kind: '429', count: 1, path: '/orders' });
+    const orders = (await readAll(target.settings)).flatMap((p) => p.records);
+    expect(orders).toHaveLength(1);
+    await target.admin('faults', { kind: '429', count: 1, path: '/orders' });
+    await wooRequest(target.ctx, { method: 'PUT', path: '/orders/5000', body: { customer_note: 'x' } });
+    const state = await target.admin<Counts & { calls: { status: number }[] }>('state');
+    expect(state.calls.map((c) => c.status)).toEqual([429, 200, 429, 200]);
+  });
+
   it('gives up after the configured retries with a TransientError', async () => {
     await target.admin('faults', { kind: '500', count: 10, path: '/orders' });
     const error = await wooRequest(

@@ -276,9 +276,18 @@ describe('admin API', () => {
     expect(detail.body).toMatchObject({
       id: run.id,
       tenant: 'acme',
-      traces: [],
+      // each record's rule trace and steps, and what the run spent per connection
+      traces: expect.arrayContaining([
+        expect.objectContaining({ key: 'order:9002', status: 'failed' }),
+        expect.objectContaining({ status: 'processed', trace: expect.any(Array) }),
+      ]),
+      calls: {
+        shop: expect.objectContaining({ pages: expect.any(Number) }),
+        ledger: expect.objectContaining({ operations: expect.any(Number) }),
+      },
       deadLetters: [{ recordKey: 'order:9002', failedStep: 'customer', runId: run.id }],
     });
+    expect(detail.body.traces).toHaveLength(2);
     expect(detail.body.durationMs).toEqual(expect.any(Number));
     expect((await call('GET', '/runs/no-such-run')).status).toBe(404);
 

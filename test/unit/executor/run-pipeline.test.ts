@@ -1,3 +1,4 @@
+import { MongoServerSelectionError } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { createStepEngines } from '../../../core/plan/step-engines.ts';
@@ -7,7 +8,7 @@ import {
   defineStream,
   type StreamDefinition,
 } from '../../../core/plugin-api/index.ts';
-import { runPipeline, type FailedRecord } from '../../../runtime/executor/run-pipeline.ts';
+import { SET_ASIDE_PER_RUN, runPipeline, type FailedRecord } from '../../../runtime/executor/run-pipeline.ts';
 import { fixtureWorkspace } from '../../helpers/workspace.ts';
 
 const pipeline = fileURLToPath(new URL('../../fixtures/pipelines/orders-example.yaml', import.meta.url));
@@ -116,6 +117,38 @@ describe('runPipeline', async () => {
     expect(h.cursor()).toBe('2');
   });
 
+  it("never dead-letters a record because Koppla's own database failed under a step: it is retried next run", async () => {
+    const stream = pagedStream([[order('1', 'processing')], [order('2', 'processing')]]);
+    let down = true;
+    const h = harness(stream, (step, input) =>
+      down && step === 'customer' && (input as { Email?: string }).Email === '2@example.se'
+        ? new MongoServerSelectionError('connection <monitor> to 127.0.0.1:27017 closed', {
+            type: 'Unknown',
+            servers: new Map(),
+            stale: false,
+            compatible: true,
+            heartbeatFrequencyMS: 10_000,
+            localThresholdMS: 15,
+            setName: null,
+            maxElectionId: null,
+            maxSetVersion: null,
+            commonWireVersion: 0,
+            logicalSessionTimeoutMinutes: null,
+          } as never)
+        : undefined,
+    );
+    // more failures than retry.maxAttempts allows: still no dead letter
+    for (let run = 0; run < 8; run++) {
+      const summary = await runPipeline(h.ports);
+      expect(summary.retryLater).toMatchObject({ recordKey: 'order:2', step: 'customer' });
+    }
+    expect(h.deadLetters).toEqual([]);
+    expect(h.cursor()).toBe('1');
+    down = false;
+    expect(await runPipeline(h.ports)).toMatchObject({ processed: 1, failed: 0 });
+    expect(h.cursor()).toBe('2');
+  });
+
   it('stops at a transient failure without moving past its page, and resumes there next run', async () => {
     const stream = pagedStream([[order('1', 'processing')], [order('2', 'processing')]]);
     let down = true;
@@ -132,6 +165,38 @@ describe('runPipeline', async () => {
     expect(second).toMatchObject({ processed: 1, failed: 0 });
     expect(stream.startedAt).toEqual([undefined, '1']);
     expect(h.cursor()).toBe('2');
+  });
+
+  it('sets a record with a retryable failure aside for the next run and goes on; the cursor stays before it', async () => {
+    const stream = pagedStream([
+      [order('1', 'processing')],
+      [order('2', 'processing')],
+      [order('3', 'processing')],
+    ]);
+    let down = true;
+    const h = harness(stream, (step, input) =>
+      down && step === 'customer' && (input as { Email?: string }).Email === '2@example.se'
+        ? new TransientError('Fortnox answered 503')
+        : undefined,
+    );
+    const first = await runPipeline(h.ports);
+    expect(first).toMatchObject({ processed: 2, failed: 0, retryLater: { recordKey: 'order:2' } });
+    expect(h.calls.filter((c) => c.endsWith(':invoice'))).toEqual(['order:1:invoice', 'order:3:invoice']);
+    expect(h.cursor()).toBe('1');
+    down = false;
+    expect(await runPipeline(h.ports)).toMatchObject({ processed: 2, failed: 0 });
+    expect(h.cursor()).toBe('3');
+  });
+
+  it('stops after SET_ASIDE_PER_RUN records set aside: a service that is down is not asked for every record', async () => {
+    const stream = pagedStream([Array.from({ length: 8 }, (_, i) => order(String(i + 1), 'processing'))]);
+    const h = harness(stream, (step) =>
+      step === 'customer' ? new TransientError('Fortnox answered 503') : undefined,
+    );
+    const summary = await runPipeline(h.ports);
+    expect(summary.retryLater).toBeDefined();
+    expect(h.calls).toHaveLength(SET_ASIDE_PER_RUN);
+    expect(h.cursor()).toBeUndefined();
   });
 
   it('dead-letters what the source could not read, and goes on with the rest of the page', async () => {

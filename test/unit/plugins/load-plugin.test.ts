@@ -19,6 +19,7 @@ import {
 } from '../../../runtime/registry/builtin-connectors.ts';
 import { ConnectorRegistry } from '../../../runtime/registry/connector-registry.ts';
 import {
+  InMemoryKeyValueStore,
   InMemoryTokenStore,
   PluginLoadError,
   isIsolated,
@@ -132,7 +133,20 @@ describe('loadPlugin', () => {
       { rateLimit: { requests: 2, perMs: 60_000, scope: 'tenant' }, connectorId: 'token-books' },
     ]);
     expect(acquired).toEqual(['token-books:acme']);
-    expect(Object.keys(received.at(-1)!).sort()).toEqual(['rateLimiter', 'tokenStore']);
+    expect(Object.keys(received.at(-1)!).sort()).toEqual(['keyValueStore', 'rateLimiter', 'tokenStore']);
+  });
+
+  it('gives a factory a key-value store under the plugin’s id', async () => {
+    const keyValueStore = new InMemoryKeyValueStore();
+    await loadPlugin(fixture('factory-plugin.ts'), { host: { keyValueStore } });
+    const lent = received.at(-1)!.keyValueStore!;
+    await lent.setMany([['sku:acme:A', { id: '1' }]]);
+    expect(await keyValueStore.getMany(['token-books:sku:acme:A'])).toEqual(
+      new Map([['token-books:sku:acme:A', { id: '1' }]]),
+    );
+    expect(await lent.getMany(['sku:acme:A', 'sku:acme:B'])).toEqual(new Map([['sku:acme:A', { id: '1' }]]));
+    await lent.deleteMany(['sku:acme:A']);
+    expect((await keyValueStore.getMany(['token-books:sku:acme:A'])).size).toBe(0);
   });
 });
 
