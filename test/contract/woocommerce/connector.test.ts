@@ -359,16 +359,16 @@ describe.skipIf(!real)('woocommerce connector against a real store (read-only)',
     }
   });
 
-  it('the newest refund of the store reads as valid canonical Refunds (GET /refunds, WooCommerce ≥ 9)', async (test) => {
+  it('the newest refund of the store reads as valid canonical Refunds (GET /refunds, WooCommerce ≥ 9)', async (ctx) => {
     const newest = await wooRequest<{ parent_id: number }[]>(contextFor(settings), {
       path: '/refunds',
       query: { per_page: 1, _fields: 'id,parent_id' },
     });
     const orderId = newest.body[0]?.parent_id;
     if (!orderId) {
-      console.info('[woocommerce contract] the real store has no refunds: listRefunds not checked');
-      test.skip();
-      return;
+      const reason = 'the real store has no refunds: listRefunds not checked';
+      console.info(`[woocommerce contract] ${reason}`);
+      ctx.skip(reason);
     }
     const validate = modelAjv().getSchema(MODEL_SCHEMA_IDS.refund)!;
     const { refunds } = await connector.operations['orders.listRefunds'].run(contextFor(settings), {
