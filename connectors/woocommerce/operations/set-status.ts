@@ -31,12 +31,12 @@ export interface SetStatusOutput {
 
 /**
  * Sets an order's status. Reads first and writes nothing when the order already has it (a repeat
- * would fire another `order.updated` webhook and e-mail). Sends **only** `status`: any of billing,
+ * would fire another `order.updated` webhook and e-mail), or when it is refunded, which is final. Sends **only** `status`: any of billing,
  * shipping or line arrays in the body makes WooCommerce recalculate the order's taxes.
  */
 export const setStatus = defineOperation<SetStatusInput, SetStatusOutput, WooSettings>({
   description:
-    'Sets the status of an order (e.g. completed when the invoice is booked), with an optional order note. Writes nothing if the order already has that status.',
+    'Sets the status of an order (e.g. completed when the invoice is booked), with an optional order note. Writes nothing if the order already has that status, or is refunded (final: its money went back).',
   inputSchema: {
     type: 'object',
     additionalProperties: false,
@@ -80,7 +80,10 @@ export const setStatus = defineOperation<SetStatusInput, SetStatusOutput, WooSet
       query: { _fields: 'id,status' },
     });
     const previousStatus = current.body.status;
-    if (previousStatus === input.status) {
+    // A refunded order's money has gone back to the customer: whatever Fortnox says later (an order
+    // cancelled because it was refunded, an invoice paid before the refund) must not make the shop
+    // show it as completed or cancelled again.
+    if (previousStatus === input.status || (previousStatus === 'refunded' && input.status !== 'refunded')) {
       return { orderId: input.orderId, status: previousStatus, previousStatus, changed: false };
     }
     const updated = await wooRequest<{ status: string }>(ctx, {

@@ -290,6 +290,22 @@ describe('woocommerce connector against the sandbox', () => {
     });
     expect(state.notes['62']?.map((n) => n.note)).toEqual(['Fakturerad']);
   });
+
+  it('leaves a refunded order refunded, whatever status is asked for', async () => {
+    await reset(referenceSeed());
+    await wooRequest(target.ctx, { method: 'PUT', path: '/orders/62', body: { status: 'refunded' } });
+    await target.admin('reset', { callsOnly: true });
+    const run = connector.operations['orders.setStatus'].run;
+    for (const status of ['cancelled', 'completed'] as const)
+      expect(await run(target.ctx, { orderId: '62', status, note: 'Fortnox' })).toEqual({
+        orderId: '62',
+        status: 'refunded',
+        previousStatus: 'refunded',
+        changed: false,
+      });
+    const state = await target.admin<Counts & { notes: Record<string, { note: string }[]> }>('state');
+    expect(state.callCounts).toEqual({ 'GET /orders/:id': 2 });
+  });
 });
 
 describe('woocommerce connector over plain HTTP (OAuth 1.0a, HMAC-SHA256)', () => {
