@@ -53,6 +53,13 @@ export interface StreamDefinition<R = unknown, S extends object = ConnectionSett
   read(ctx: StreamContext<S>, params: StreamReadParams): AsyncIterable<StreamPage<R>>;
   /** How long one page may take before the runtime aborts the read (`TransientError`). Default 120 000 ms. */
   readonly timeoutMs?: number;
+  /**
+   * One record as the service's own API returns it (a WooCommerce order as JSON), mapped as `read`
+   * maps it, or `undefined` when `native` is not such a record. Lets `koppla explain --input` take a
+   * record copied from the service, not only the canonical one. `settings` are the connection's when
+   * known; the mapping must work without them (defaults).
+   */
+  fromNative?(native: unknown, settings?: Partial<S>): R | undefined;
 }
 
 export type AnyStreamDefinition = StreamDefinition<unknown, object>;

@@ -16,6 +16,8 @@ export interface ExplainedCall {
 export interface Explanation {
   readonly pipeline: string;
   readonly file: string;
+  /** Set when the input was the service's own record, mapped as the source stream reads it. */
+  readonly mappedBy?: string;
   readonly outcome: RecordOutcome;
   readonly calls: readonly ExplainedCall[];
   readonly failure?: { readonly step: string; readonly message: string };
@@ -39,6 +41,29 @@ export async function explainRecord(
   const manifests = workspace.connectors.manifests();
   const calls: ExplainedCall[] = [];
   const engines = createStepEngines(plan, packs, options.toggles);
+  // a record copied from the service (a WooCommerce order from its API) is read as the stream would
+  const { connector, stream } = plan.source;
+  const fromNative = workspace.connectors.get(connector).streams[stream]?.fromNative;
+  let mappedBy: string | undefined;
+  if (fromNative) {
+    try {
+      const mapped = fromNative(record);
+      if (mapped !== undefined) {
+        record = mapped;
+        mappedBy = `${connector} ${stream} stream`;
+      }
+    } catch (error) {
+      return {
+        pipeline: plan.id,
+        file: plan.file,
+        mappedBy: `${connector} ${stream} stream`,
+        outcome: { decisions: {}, trace: [], steps: [] },
+        calls,
+        failure: { step: 'source', message: error instanceof Error ? error.message : String(error) },
+      };
+    }
+  }
+  const mapping = mappedBy === undefined ? {} : { mappedBy };
   try {
     const outcome = await executeRecord(
       plan,
@@ -51,12 +76,13 @@ export async function explainRecord(
         return mockedOutput;
       },
     );
-    return { pipeline: plan.id, file: plan.file, outcome, calls };
+    return { pipeline: plan.id, file: plan.file, ...mapping, outcome, calls };
   } catch (error) {
     if (!(error instanceof StepFailedError)) throw error;
     return {
       pipeline: plan.id,
       file: plan.file,
+      ...mapping,
       outcome: error.outcome,
       calls,
       failure: { step: error.step, message: error.message },

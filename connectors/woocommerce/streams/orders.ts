@@ -67,13 +67,8 @@ export async function* readOrders(
   ctx: StreamContext<WooSettings>,
   params: StreamReadParams,
 ): AsyncGenerator<StreamPage<SalesOrder>> {
-  const source = sourceOf(ctx.settings);
   const start = parseCursor(params.cursor) ?? parseWatermark(params.since);
-  const options = {
-    source,
-    decimals: ctx.settings.currencyDecimals ?? 2,
-    ...(ctx.settings.vatNumberMetaKeys ? { metaKeys: { vatNumber: ctx.settings.vatNumberMetaKeys } } : {}),
-  };
+  const options = readOptions(ctx.settings);
   const steps = keysetRead<WcOrder>(
     ctx,
     {
@@ -106,10 +101,28 @@ export async function* readOrders(
   }
 }
 
+function readOptions(settings: Partial<WooSettings>) {
+  return {
+    // explain has no connection: the record then names an example store
+    source: sourceOf({ url: settings.url ?? 'https://shop.example' } as WooSettings),
+    decimals: settings.currencyDecimals ?? 2,
+    ...(settings.vatNumberMetaKeys ? { metaKeys: { vatNumber: settings.vatNumberMetaKeys } } : {}),
+  };
+}
+
+/** A WooCommerce order as the REST API (wc/v3) returns it: what `fromNative` recognises. */
+function isWcOrder(value: unknown): value is WcOrder {
+  if (typeof value !== 'object' || value === null) return false;
+  const order = value as Record<string, unknown>;
+  return 'line_items' in order && 'id' in order && !('lines' in order);
+}
+
 export const ordersStream = defineStream<SalesOrder, WooSettings>({
   description:
     'Orders changed since the cursor (modified_after, UTC), oldest change first, as canonical SalesOrders whose lines add up to the order total.',
   recordSchema: { $ref: MODEL_SCHEMA_IDS.salesOrder },
   cursorField: 'modifiedAt',
   read: readOrders,
+  fromNative: (native, settings = {}) =>
+    isWcOrder(native) ? normalizeCheckedOrder(native, readOptions(settings)) : undefined,
 });

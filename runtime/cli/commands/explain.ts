@@ -58,6 +58,8 @@ export function parseToggles(values: readonly string[]): RuleToggles {
 
 function render(explanation: Explanation): string {
   const out: string[] = [`Pipeline ${explanation.pipeline} (${explanation.file})`, ''];
+  if (explanation.mappedBy)
+    out.push(`Input: the service's own record, read as the ${explanation.mappedBy} reads it`, '');
   const { decisions, trace, steps } = explanation.outcome;
   out.push('Decisions');
   for (const [key, value] of Object.entries(decisions)) {

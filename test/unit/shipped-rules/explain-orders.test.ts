@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { sharedPath } from '../../helpers/shared.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 // each case starts the command (node + TypeScript loading), which takes seconds on a busy machine
@@ -56,6 +57,34 @@ describe('koppla explain pipelines/orders-to-fortnox.yaml', () => {
       );
       expect(out).toMatch(/✓ payment → ledger\.invoicePayments\.create/);
       expect(out).toMatch(/– refunds \(skipped: its if is false\)/);
+    },
+    COMMAND_TIMEOUT_MS,
+  );
+
+  it(
+    "takes a WooCommerce order as the shop's REST API returns it (the recorded order (b)), read as the orders stream reads it",
+    () => {
+      const result = explain(
+        '--input',
+        sharedPath('woocommerce-reference', 'orders', 'b-se-mixed-25-12-shipping.json'),
+      );
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      const out = result.stdout;
+      expect(out).toContain(
+        "Input: the service's own record, read as the woocommerce orders stream reads it",
+      );
+      expect(out).toMatch(/se-vat@1\.0\.0 line 1 MATCHED domestic rules\/se-vat\/pack\.yaml:\d+/);
+      // worked example (b): the goods at 25 % and 12 %, the 59.00 freight split 40.75 / 18.25
+      expect(out).toContain(
+        '{"ArticleNumber":"PUB-LUNCH","Description":"Lunchkupong","OrderedQuantity":"2","DeliveredQuantity":"2","Price":"112.00","VAT":"12","AccountNumber":"3002"}',
+      );
+      expect(out).toContain(
+        '"Description":"PostNord (25 %)","OrderedQuantity":"1","DeliveredQuantity":"1","Price":"40.75","VAT":"25","AccountNumber":"3520"',
+      );
+      expect(out).toContain(
+        '"Description":"PostNord (12 %)","OrderedQuantity":"1","DeliveredQuantity":"1","Price":"18.25","VAT":"12","AccountNumber":"3520"',
+      );
     },
     COMMAND_TIMEOUT_MS,
   );
