@@ -24,7 +24,10 @@ export interface WooSettings {
   readonly currency?: string;
   readonly pricesIncludeTax?: boolean;
   readonly weightUnit?: 'kg' | 'g' | 'lbs' | 'oz';
-  /** Retries after a 5xx or a network failure (not after a 4xx); 4 by default. */
+  /**
+   * Retries after a 5xx or a network failure (not after a 4xx); 4 by default. A POST that creates is
+   * retried only after a 429 or a refused connection (client/http.ts).
+   */
   readonly retries?: number;
   /** First backoff delay in ms, doubled per retry; 500 by default. */
   readonly retryMinTimeoutMs?: number;

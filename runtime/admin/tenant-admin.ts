@@ -39,7 +39,7 @@ import type {
 
 /** What "run now" needs: `PipelineScheduler` fits. */
 export interface RunQueue {
-  runNow(tenant: string, pipeline: string, trigger?: 'manual'): Promise<void>;
+  runNow(tenant: string, pipeline: string, trigger?: 'manual'): Promise<unknown>;
 }
 
 export interface TenantAdminDeps {

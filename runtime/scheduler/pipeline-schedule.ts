@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Agenda, Job, JobId } from 'agenda';
 import type { Collection, Db } from 'mongodb';
 import { insertIfAbsent } from '../store/mongo-errors.ts';
@@ -14,7 +14,20 @@ export interface PipelineRunJobData {
   readonly trigger?: 'schedule' | 'manual' | 'event';
   /** What started it (a webhook delivery): every log line of the run carries it as `correlationId`. */
   readonly correlationId?: string;
+  /** An event run: names the pending-run claim the run removes as it starts (see `runNow`). */
+  readonly pendingToken?: string;
 }
+
+/** What became of a `runNow`. */
+export interface QueuedRun {
+  /** An event run already pending covers this one: no job was added. */
+  readonly coalesced: boolean;
+  /** When coalesced: the correlation id of the pending run that covers it, if it has one. */
+  readonly correlationId?: string;
+}
+
+/** The handler's answer: `busy` when another run of the pipeline holds its lease, so it did not run. */
+export type PipelineRunResult = 'done' | 'busy';
 
 interface ScheduleClaim {
   _id: string;
@@ -23,11 +36,32 @@ interface ScheduleClaim {
   claimedAt: Date;
 }
 
-export type PipelineRunHandler = (data: PipelineRunJobData, job: Job<PipelineRunJobData>) => Promise<void>;
+export type PipelineRunHandler = (
+  data: PipelineRunJobData,
+  job: Job<PipelineRunJobData>,
+) => Promise<PipelineRunResult | void>;
+
+/** Whether another run of the pipeline is going now (its run lease is taken). */
+export type PipelineBusy = (data: PipelineRunJobData) => Promise<boolean>;
+
+/**
+ * The one event run of (tenant, pipeline) that is queued and not yet started, keyed like schedule
+ * claims. `token` is in the job's data; `jobId` is set once the job is saved (or when a busy job is
+ * queued again). The job removes it when its run really starts, not while it waits for another.
+ */
+interface PendingEventRun {
+  _id: string;
+  token: string;
+  jobId?: string;
+  correlationId?: string;
+  at: Date;
+}
 
 /** A schedule claim this old without its job was abandoned by a worker that died while creating it. */
 const ABANDONED_CLAIM_MS = 60_000;
 const REFRESH_SCHEDULES_MS = 2_000;
+/** An event run that found the pipeline running waits this long before it tries again. */
+const BUSY_RETRY_MS = 5_000;
 
 interface KnownSchedule {
   readonly id: JobId;
@@ -43,6 +77,9 @@ interface KnownSchedule {
  */
 export class PipelineScheduler {
   readonly #claims: Collection<ScheduleClaim>;
+  readonly #pendingEvents: Collection<PendingEventRun>;
+  #busyRetryMs = BUSY_RETRY_MS;
+  #busy: PipelineBusy | undefined;
   #known: { at: number; jobs: Map<string, KnownSchedule> } | undefined;
 
   constructor(
@@ -50,23 +87,34 @@ export class PipelineScheduler {
     db: Db,
   ) {
     this.#claims = db.collection<ScheduleClaim>('koppla_schedule_claims');
+    this.#pendingEvents = db.collection<PendingEventRun>('koppla_pending_event_runs');
   }
 
   /**
    * Registers the job handler; call before `agenda.start()`. The job's lock is touched while the
    * handler runs, so `lockLifetimeMs` bounds how long a dead worker's job waits, not how long a run
-   * may take.
+   * may take. An event run that finds another run going (`busy`, or the handler answering `busy`)
+   * waits `busyRetryMs` and tries again, still the pending run, so a change made during the run it
+   * met is read after that run.
    */
   define(
     handler: PipelineRunHandler,
-    options: { lockLifetimeMs?: number; concurrency?: number; lockLimit?: number } = {},
+    options: {
+      lockLifetimeMs?: number;
+      concurrency?: number;
+      lockLimit?: number;
+      busy?: PipelineBusy;
+      busyRetryMs?: number;
+    } = {},
   ): void {
     const lockLifetime = options.lockLifetimeMs ?? 10 * 60_000;
+    this.#busy = options.busy;
+    this.#busyRetryMs = options.busyRetryMs ?? BUSY_RETRY_MS;
     // runs mostly wait on remote services and the database: ten at once keep one core busy
     const concurrency = options.concurrency ?? 10;
     this.agenda.define<PipelineRunJobData>(
       PIPELINE_RUN_JOB,
-      (job) => whileTouched(job, lockLifetime, () => handler(job.attrs.data, job)),
+      (job) => whileTouched(job, lockLifetime, () => this.#run(handler, job)),
       {
         lockLifetime,
         concurrency,
@@ -144,19 +192,131 @@ export class PipelineScheduler {
     await this.#claims.deleteOne({ _id: key });
   }
 
-  /** A run now, besides the schedule (admin "run now", or a webhook for this pipeline). */
+  /**
+   * A run now, besides the schedule (admin "run now", or a webhook for this pipeline). A manual run
+   * is always a job of its own. Event runs coalesce: a run reads the pipeline's whole cursor window,
+   * so while one event run is queued and not yet started, further events add nothing (a burst of 90
+   * webhooks made 90 full runs). Once it has started, the next event queues one more run, which
+   * reads what changed during the first.
+   *
+   * Which event run is pending is decided by inserting a claim keyed by (tenant, pipeline): inserts
+   * are exclusive on every server Koppla supports, conditional updates and upserts are not (FerretDB),
+   * and Agenda's unique upsert would also match one-off jobs that have already run (they are kept,
+   * with no `nextRunAt`). A claim whose job has started, is gone, or was never saved is replaced.
+   * Two workers replacing the same claim at once may both queue a run: harmless, as runs of one
+   * pipeline are serialized by the run lease and idempotent.
+   */
   async runNow(
     tenant: string,
     pipeline: string,
     trigger: 'manual' | 'event' = 'manual',
     correlationId?: string,
-  ): Promise<void> {
+  ): Promise<QueuedRun> {
+    if (trigger === 'event') return this.#queueEventRun(tenant, pipeline, correlationId);
     await this.agenda.now<PipelineRunJobData>(PIPELINE_RUN_JOB, {
       tenant,
       pipeline,
       trigger,
       ...(correlationId === undefined ? {} : { correlationId }),
     });
+    return { coalesced: false };
+  }
+
+  async #run(handler: PipelineRunHandler, job: Job<PipelineRunJobData>): Promise<void> {
+    const data = job.attrs.data;
+    if (data.trigger !== 'event') {
+      await handler(data, job);
+      return;
+    }
+    const ours = {
+      _id: scheduleKey(data.tenant, data.pipeline),
+      $or: [{ token: data.pendingToken ?? '' }, { jobId: String(job.attrs._id) }],
+    };
+    // another run is going and may have read before the change this event announced: wait for it,
+    // still the pending run (its claim kept), so events meanwhile add nothing
+    if (this.#busy && (await this.#busy(data))) {
+      if (await this.#pendingEvents.findOne(ours)) this.#later(job);
+      else await this.#queueEventRun(data.tenant, data.pipeline, data.correlationId, job);
+      return;
+    }
+    // from here on an event queues another run: this one may read before its change. Should the
+    // removal fail, the claim is replaced once this job has finished (see #stillPending)
+    await this.#pendingEvents.deleteOne(ours).catch(() => undefined);
+    if ((await handler(data, job)) !== 'busy') return;
+    // the lease was taken between the check and the run: queue again, unless another is pending
+    await this.#queueEventRun(data.tenant, data.pipeline, data.correlationId, job);
+  }
+
+  /** Runs `job` again later: Agenda saves the new `nextRunAt` as the job finishes (kept, not a new job). */
+  #later(job: Job<PipelineRunJobData>): void {
+    job.attrs.nextRunAt = new Date(Date.now() + this.#busyRetryMs);
+  }
+
+  /** Queues an event run unless one is pending; `again` is a job of this name that answered busy. */
+  async #queueEventRun(
+    tenant: string,
+    pipeline: string,
+    correlationId: string | undefined,
+    again?: Job<PipelineRunJobData>,
+  ): Promise<QueuedRun> {
+    const key = scheduleKey(tenant, pipeline);
+    // two rounds: one to replace a stale claim; losing the second means another worker just queued
+    for (let round = 0; round < 2; round++) {
+      const token = randomUUID();
+      const claim: PendingEventRun = {
+        _id: key,
+        token,
+        at: new Date(),
+        ...(again ? { jobId: String(again.attrs._id) } : {}),
+        ...(correlationId === undefined ? {} : { correlationId }),
+      };
+      if (await insertIfAbsent(() => this.#pendingEvents.insertOne(claim))) {
+        if (again) {
+          this.#later(again);
+          return { coalesced: false };
+        }
+        try {
+          const job = await this.agenda.now<PipelineRunJobData>(PIPELINE_RUN_JOB, {
+            tenant,
+            pipeline,
+            trigger: 'event',
+            pendingToken: token,
+            ...(correlationId === undefined ? {} : { correlationId }),
+          });
+          // the job may have started already: then the update finds nothing, which is right
+          await this.#pendingEvents.updateOne(
+            { _id: key, token },
+            { $set: { jobId: String(job.attrs._id) } },
+          );
+        } catch (error) {
+          await this.#pendingEvents.deleteOne({ _id: key, token }).catch(() => undefined);
+          throw error;
+        }
+        return { coalesced: false };
+      }
+      const pending = await this.#pendingEvents.findOne({ _id: key });
+      if (!pending) continue; // its run started just now
+      if (await this.#stillPending(pending)) {
+        return {
+          coalesced: true,
+          ...(pending.correlationId === undefined ? {} : { correlationId: pending.correlationId }),
+        };
+      }
+      await this.#pendingEvents.deleteOne({ _id: key, token: pending.token });
+    }
+    return { coalesced: true };
+  }
+
+  /**
+   * Whether a claim's job is still to start. It is while due (`nextRunAt`) or locked: a locked job
+   * whose claim is still there has not begun its run (it waits for another run, or is about to remove
+   * the claim and read). A job neither due nor locked has run (one-off jobs lose `nextRunAt` then).
+   */
+  async #stillPending(pending: PendingEventRun): Promise<boolean> {
+    // no job yet: its creator is saving it, unless the claim is old (the creator died)
+    if (pending.jobId === undefined) return Date.now() - pending.at.getTime() < ABANDONED_CLAIM_MS;
+    const { jobs } = await this.agenda.queryJobs({ name: PIPELINE_RUN_JOB, id: pending.jobId });
+    return jobs.some((job) => job.nextRunAt != null || job.lockedAt != null);
   }
 
   /** The schedule jobs by key, as last read; `refresh` reads them again unless that was just done. */

@@ -205,7 +205,11 @@ export class EventSubscriptions {
         this.#pending.delete(key);
         if (this.#stopped) return;
         this.scheduler.runNow(tenant, pipeline, 'event').then(
-          () => this.#logger.info({ tenant, pipeline, event: topic }, 'run started by an event'),
+          (queued) =>
+            this.#logger.info(
+              { tenant, pipeline, event: topic },
+              queued.coalesced ? 'event coalesced into a pending run' : 'run started by an event',
+            ),
           (error: unknown) =>
             this.#logger.warn({ tenant, pipeline, error: (error as Error).message }, 'event run not queued'),
         );

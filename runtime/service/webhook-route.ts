@@ -91,7 +91,18 @@ export async function registerWebhookRoute(
         try {
           for (const plan of subscribed) {
             if (!plan.trigger.events.includes(topic)) continue;
-            await scheduler.runNow(tenantId, plan.id, 'event', correlationId);
+            const queued = await scheduler.runNow(tenantId, plan.id, 'event', correlationId);
+            // a run already queued and not yet started reads this delivery's change too
+            if (queued.coalesced)
+              logger.info(
+                {
+                  tenant: tenantId,
+                  pipeline: plan.id,
+                  correlationId,
+                  ...(queued.correlationId === undefined ? {} : { coalescedInto: queued.correlationId }),
+                },
+                'webhook coalesced into a pending run',
+              );
             started.push(plan.id);
           }
         } catch (error) {

@@ -9,6 +9,7 @@ import { createAgenda } from '../scheduler/create-agenda.ts';
 import { PipelineScheduler } from '../scheduler/pipeline-schedule.ts';
 import type { TenantDirectory } from '../tenants/tenant-directory.ts';
 import type { RuntimeLogger } from '../logging/logger.ts';
+import { runLeaseScope, type LeaseStore } from '../store/index.ts';
 import { RunMetrics } from './run-metrics.ts';
 import { registerWebhookRoute } from './webhook-route.ts';
 import { EventSubscriptions, type EventSubscriptionOptions } from './event-subscriptions.ts';
@@ -80,8 +81,14 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         trigger === 'event' ? 'webhook' : (trigger ?? 'schedule'),
       );
       metrics.record(tenant, pipeline, outcome);
+      // an event run that met a running one is queued again (PipelineScheduler.define)
+      return outcome.status === 'skipped' && outcome.busy ? 'busy' : 'done';
     },
-    { lockLifetimeMs },
+    {
+      lockLifetimeMs,
+      busy: ({ tenant, pipeline }) =>
+        container.resolve<LeaseStore>(TOKENS.Leases).isTaken(runLeaseScope(tenant, pipeline)),
+    },
   );
   await scheduleAll(container, scheduler, logger);
   await scheduleMaintenance(agenda, options.db, container, options);

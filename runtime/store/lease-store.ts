@@ -151,6 +151,12 @@ export class LeaseStore {
     return deleted;
   }
 
+  /** Whether someone holds the scope now: a hint only, since it may change the next moment. */
+  async isTaken(scope: string): Promise<boolean> {
+    const latest = await this.latest(scope);
+    return latest !== undefined && this.isActive(latest);
+  }
+
   private async latest(scope: string): Promise<LeaseDocument | undefined> {
     const [latest] = await this.collection.find({ scope }).sort({ generation: -1 }).limit(1).toArray();
     return latest;

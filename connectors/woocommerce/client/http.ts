@@ -14,6 +14,8 @@ import { assertAllowedTarget } from './target-guard.ts';
 export const API_PREFIX = '/wp-json/wc/v3';
 
 const RETRIED = new Set(['transient', 'rate_limited']);
+/** A connection that was never made: the request cannot have reached the store. */
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -35,6 +37,14 @@ export interface WooRequest {
   readonly path: string;
   readonly query?: Readonly<Record<string, QueryValue>>;
   readonly body?: unknown;
+  /**
+   * Whether sending the request again after an unknown outcome (a timeout or dropped connection
+   * once it was sent, a 5xx, a 200 that is not JSON) is harmless. Default: true for GET, PUT and
+   * DELETE, false for POST, which creates (an order note, a webhook): the store may have done it, so
+   * the error is surfaced for the effects ledger to look up before anything is tried again. A POST
+   * that sets absolute values (`/products/batch` updates) says true.
+   */
+  readonly idempotent?: boolean;
 }
 
 export interface WooResponse<T> {
@@ -119,25 +129,44 @@ const MAX_RETRY_AFTER_MS = 30_000;
 /**
  * One WooCommerce REST call. Retries with exponential backoff on 5xx, network failures and 429 (a
  * host's or a security plugin's rate limit refused the call, so even a write is safe to repeat;
- * waiting at least its `Retry-After`); any other 4xx fails the same way again. Errors are core
- * errors with WooCommerce's `code` and status, and never contain the consumer secret.
+ * waiting at least its `Retry-After`); any other 4xx fails the same way again. A request that is
+ * not `idempotent` (a POST that creates) is retried only when the store cannot have acted on it: a
+ * 429, or a connection that was never made. Otherwise its transient error is surfaced as it is,
+ * which the effects ledger records as an unknown outcome (as the Fortnox client does). Errors are
+ * core errors with WooCommerce's `code` and status, and never contain the consumer secret.
  */
 export async function wooRequest<T>(
   ctx: ConnectorContext<WooSettings>,
   request: WooRequest,
 ): Promise<WooResponse<T>> {
   const { settings } = ctx;
+  const method = request.method ?? 'GET';
+  const idempotent = request.idempotent ?? method !== 'POST';
+  const retried = (error: unknown): boolean =>
+    isConnectorError(error) &&
+    RETRIED.has(error.kind) &&
+    (idempotent ||
+      error.kind === 'rate_limited' ||
+      (error.code !== undefined && NEVER_SENT_CODES.has(error.code)));
   try {
     return await pRetry(() => attempt<T>(ctx, request), {
       retries: settings.retries ?? 4,
       minTimeout: settings.retryMinTimeoutMs ?? 500,
       factor: 2,
       signal: ctx.signal,
-      shouldRetry: (error) => isConnectorError(error) && RETRIED.has(error.kind),
+      shouldRetry: retried,
       onFailedAttempt: async (error) => {
-        if (isConnectorError(error) && RETRIED.has(error.kind) && error.retriesLeft > 0) {
+        if (isConnectorError(error) && RETRIED.has(error.kind) && !retried(error)) {
+          ctx.logger.warn('WooCommerce write failed with an unknown outcome, not repeated', {
+            method,
+            path: request.path,
+            status: error.status,
+            code: error.code,
+          });
+        }
+        if (isConnectorError(error) && retried(error) && error.retriesLeft > 0) {
           ctx.logger.warn('WooCommerce request failed, retrying', {
-            method: request.method ?? 'GET',
+            method,
             path: request.path,
             attempt: error.attemptNumber,
             status: error.status,

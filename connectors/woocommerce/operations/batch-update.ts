@@ -223,6 +223,8 @@ export function batchUpdateOperation(cache?: SkuCache) {
             path: `${base}/batch`,
             query: { _fields: 'id,error' },
             body: { update: chunk },
+            // every item sets absolute values: sending the batch again changes nothing more
+            idempotent: true,
           });
           for (const item of response.body.update ?? []) {
             const entry = { id: String(item.id), ...(parentId ? { parentId } : {}) };

@@ -116,11 +116,14 @@ describe('duplicate and out-of-order webhooks across workers', () => {
     const a = await worker('a');
     const b = await worker('b');
 
-    // newest first, each one also to the other worker, the oldest last
+    // newest first, each one also to the other worker, the oldest last. Each new delivery waits for
+    // the run before it: deliveries while a run is still pending share it (pipeline-event-runs.test.ts)
     expect(await post(a, completedAgain)).toBe(202);
     expect(await post(b, completedAgain)).toBe(200);
+    await settle();
     expect(await post(b, processing)).toBe(202);
     expect(await post(a, processing)).toBe(200);
+    await settle();
     expect(await post(a, completed)).toBe(202);
     expect(await post(b, completed)).toBe(200);
     expect(await post(b, completedAgain)).toBe(200);
