@@ -17,6 +17,7 @@ export {
   isDecimalString,
   isNonNegativeDecimalString,
 } from './common.ts';
+export { isCountryCode, isCurrencyCode } from './iso-codes.ts';
 export type { Customer, CustomerIdentity } from './customer.ts';
 export type {
   OrderLine,

@@ -1,4 +1,9 @@
-import type { Address, CustomerIdentity, StringMap } from '../../../core/model/index.ts';
+import {
+  isCountryCode,
+  type Address,
+  type CustomerIdentity,
+  type StringMap,
+} from '../../../core/model/index.ts';
 import { ValidationError } from '../../../core/plugin-api/index.ts';
 import type { WcAddress, WcMeta } from '../wc-types.ts';
 
@@ -81,6 +86,16 @@ export function toAddress(address: WcAddress | undefined, field: string): Addres
   if (!/^[A-Z]{2}$/.test(countryCode)) {
     throw new ValidationError(
       `WooCommerce ${field} has no ISO country code (${JSON.stringify(address.country)})`,
+      {
+        field: `${field}.country`,
+        code: 'koppla_invalid_country',
+      },
+    );
+  }
+  // `XX` has the shape of a code but names no country: no VAT decision or Fortnox card can use it
+  if (!isCountryCode(countryCode)) {
+    throw new ValidationError(
+      `WooCommerce ${field}.country ${JSON.stringify(countryCode)} is not an ISO 3166-1 country code`,
       {
         field: `${field}.country`,
         code: 'koppla_invalid_country',

@@ -1,5 +1,6 @@
 import {
   checkOrderTotals,
+  isCurrencyCode,
   type OrderLine,
   type OrderStatus,
   type SalesOrder,
@@ -65,6 +66,18 @@ function itemLine(
       code: 'koppla_zero_quantity',
     });
   }
+  // WooCommerce keeps an order's lines positive and records returns as separate refund objects, so a
+  // negative quantity is a broken order, not a return: taking it as positive would invoice goods that
+  // were never sold that way
+  if (quantity.isNegative()) {
+    throw new ValidationError(
+      `WooCommerce order line ${item.id} has a negative quantity (${quantity.toFixed()}); refunds are separate objects, never negative lines`,
+      {
+        field: `${at}.quantity`,
+        code: 'koppla_negative_quantity',
+      },
+    );
+  }
   const subtotal = money(item.subtotal, `${at}.subtotal`);
   const subtotalTax = money(item.subtotal_tax, `${at}.subtotal_tax`);
   const total = money(item.total, `${at}.total`);
@@ -79,7 +92,7 @@ function itemLine(
     ...(item.product_id ? { productId: String(item.product_id) } : {}),
     ...(item.variation_id ? { variationId: String(item.variation_id) } : {}),
     name: item.name,
-    quantity: quantity.abs().toFixed(),
+    quantity: quantity.toFixed(),
     // Never the float `price`: it is after discount and has arbitrary decimals.
     unitPrice: perUnit(subtotal, quantity, dp),
     ...(pricesIncludeTax ? { unitPriceInclTax: perUnit(subtotal.plus(subtotalTax), quantity, dp) } : {}),
@@ -150,6 +163,18 @@ export function normalizeOrder(order: WcOrder, options: NormalizeOptions): Sales
   const items = (order.line_items ?? []).map((item) => itemLine(item, rates, pricesIncludeTax, dp));
   const shipping = (order.shipping_lines ?? []).map((line) => shippingLine(line, rates, dp));
   const fees = (order.fee_lines ?? []).map((line) => feeLine(line, rates, dp));
+  const currency = (order.currency ?? '').toUpperCase();
+  // Fortnox takes only the currencies of its register (ISO 4217): a made-up code is refused here, by
+  // name, before any customer or document is written
+  if (!isCurrencyCode(currency)) {
+    throw new ValidationError(
+      `WooCommerce order ${order.id} has currency ${JSON.stringify(order.currency)}, not an ISO 4217 code`,
+      {
+        field: 'currency',
+        code: 'koppla_invalid_currency',
+      },
+    );
+  }
   const createdAt = gmtToIso(order.date_created_gmt);
   if (!createdAt) {
     throw new ValidationError(`WooCommerce order ${order.id} has no date_created_gmt`, {
@@ -188,7 +213,7 @@ export function normalizeOrder(order: WcOrder, options: NormalizeOptions): Sales
     source: options.source,
     status: toOrderStatus(order.status),
     sourceStatus: order.status,
-    currency: order.currency.toUpperCase(),
+    currency,
     pricesIncludeTax,
     createdAt,
     modifiedAt: gmtToIso(order.date_modified_gmt) ?? createdAt,

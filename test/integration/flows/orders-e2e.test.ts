@@ -4,7 +4,8 @@
  * cancelled) from the WooCommerce sandbox through the runtime into the Fortnox sandbox, with 20 % of all
  * API calls to both answered with a fault (429, 500, 503, timeouts — a 500 or a timeout after the call
  * was performed). Outcome: every order that is sent has exactly one document set; every document's total
- * is the shop's total, apart from Fortnox's whole-krona rounding; nothing is dead-lettered.
+ * is the shop's total, apart from Fortnox's whole-krona rounding; nothing is dead-lettered but the refunds
+ * of cash-on-delivery orders that the pipeline hands to a person by name.
  *
  * The Fortnox sandbox runs its rate-limit clock 40 times faster (25 requests per 125 ms) so that the
  * test stays short; the client's budget runs at the same speed.
@@ -49,9 +50,29 @@ describe('orders-to-fortnox end to end, 200 orders, 20 % faults', () => {
     expect(fortnox!.stats.byKind['500']).toBeGreaterThan(0);
   });
 
-  it('dead-letters nothing', async () => {
+  it('dead-letters nothing but the refunds it hands to a person', async () => {
     const dead = await world.deadLetters();
-    expect(dead.map((d) => `${d.recordKey} ${d.failedStep}: ${d.error.message}`)).toEqual([]);
+    // A refund of an order sent as a Fortnox order only (cash on delivery: no invoice to credit) that is not
+    // a refund in full of an open order stops by name for a person to settle in Fortnox (new: such refunds
+    // used to pass unnoticed). The generator's refunds are partial, so each of those is handed over.
+    const invoiced = new Set(
+      records('invoices')
+        .filter((i) => String(i.Credit) !== 'true')
+        .map((i) => String(i.YourOrderNumber)),
+    );
+    const byHand = world.shop.woo.refunds
+      .map(({ orderId }) => world.shop.woo.orders.find((o) => o.id === orderId)!)
+      .filter((o) => ['processing', 'completed'].includes(String(o.status)))
+      .filter((o) => !invoiced.has(String(o.number)))
+      .map((o) => `order:${String(o.id)}`);
+    expect(byHand.length).toBeGreaterThan(0);
+    const other = dead.filter((d) => !(d.failedStep === 'orderRefundByHand' && byHand.includes(d.recordKey)));
+    expect(other.map((d) => `${d.recordKey} ${d.failedStep}: ${d.error.message}`)).toEqual([]);
+    expect(dead.map((d) => d.recordKey).sort()).toEqual([...new Set(byHand)].sort());
+    for (const d of dead)
+      expect(d.error.message).toMatch(
+        /^order \d+: refunded [\d.]+ of [\d.]+ in the shop, and it is Fortnox order \d+/,
+      );
   });
 
   it('gives every order that is sent exactly one document set, and no other order any', () => {

@@ -67,6 +67,8 @@ interface Run {
   readonly decisions: Record<string, unknown>;
   /** Set when the pipeline stopped the credit by name: a partial credit at a rate that is not whole. */
   readonly creditNotSendable?: boolean;
+  /** Set when the pipeline handed a refund of a Fortnox order only (no invoice) to a person by name. */
+  readonly handedOver?: boolean;
 }
 
 /** Runs the pipeline for one order; `refund` (if given) is what the refunds read answers. */
@@ -92,9 +94,17 @@ async function run(fixture: Fixture, order: SalesOrder, refund?: Record<string, 
   } catch (error) {
     if (error instanceof StepFailedError && error.step === 'partialCreditNotSendable')
       return { calls, decisions: error.outcome.decisions, creditNotSendable: true };
+    // a refund of an order only (cash on delivery) that is not a cancellation in full: stopped by name
+    if (error instanceof StepFailedError && error.step === 'orderRefundByHand')
+      return { calls, decisions: error.outcome.decisions, handedOver: true };
     throw error;
   }
 }
+
+/** The credit steps the run called (an order only has no invoice to credit). */
+const credited = (result: Run): string[] =>
+  [...result.calls.keys()].filter((step) => ['refunds', 'credits', 'refundPayments'].includes(step));
+const hasGiftCards = (order: SalesOrder): boolean => !new Decimal(order.totals.giftCards ?? '0').isZero();
 
 const sum = (rows: readonly Row[]) =>
   rows.reduce((acc, row) => acc.plus(new Decimal(row.Price).times(row.DeliveredQuantity)), new Decimal(0));
@@ -176,12 +186,12 @@ describe('orders-to-fortnox: every kept order record', () => {
           if (result.creditNotSendable) continue;
           const credit = result.calls.get('credits');
           if (!['invoice', 'both'].includes(kind.kind)) {
-            // a Fortnox order only (cash on delivery): there is no invoice to credit
-            expect(
-              [...result.calls.keys()].filter(
-                (step) => step.startsWith('refund') || step.startsWith('credit'),
-              ),
-            ).toEqual([]);
+            // a Fortnox order only (cash on delivery): there is no invoice to credit. Refunded in full (the
+            // mocked read says the order is open) it is cancelled; any other refund is handed to a person
+            expect(credited(result)).toEqual([]);
+            const full = new Decimal(refund.amount).eq(fixture.order.totals.total) && !hasGiftCards(order);
+            expect(result.calls.has('cancelOrder'), `line ${line.id}: cancelled`).toBe(full);
+            expect(result.handedOver ?? false, `line ${line.id}: handed over`).toBe(!full);
             continue;
           }
           expect(credit, `a credit for line ${line.id}`).toBeDefined();
@@ -214,7 +224,10 @@ describe('orders-to-fortnox: every kept order record', () => {
         const { kind } = result.decisions.document as { kind: string };
         const rows = (result.calls.get('credits')?.InvoiceRows ?? []) as Row[];
         if (!['invoice', 'both'].includes(kind)) {
-          expect(result.calls.has('credits')).toBe(false);
+          // an order only: a part of it refunded is handed to a person, nothing credited or cancelled
+          expect(credited(result)).toEqual([]);
+          expect(result.calls.has('cancelOrder')).toBe(false);
+          expect(result.handedOver).toBe(true);
           return;
         }
         expect(rows.length).toBeGreaterThan(0);

@@ -242,6 +242,59 @@ describe('normalizeOrder details', () => {
   });
 });
 
+describe('normalizeOrder refuses input no Fortnox document can carry, naming the field', () => {
+  const refused = (broken: WcOrder) => {
+    try {
+      normalizeOrder(broken, { source });
+    } catch (error) {
+      expect(isConnectorError(error), String(error)).toBe(true);
+      return error as Error & { code: string; field?: string };
+    }
+    return expect.unreachable('accepted');
+  };
+  const recorded = order('a-se-b2c-coupon-shipping');
+  const firstItem = recorded.line_items[0]!;
+
+  it('a negative quantity (returns are refund objects, never negative lines)', () => {
+    const error = refused({ ...recorded, line_items: [{ ...firstItem, quantity: -2 }] });
+    expect(error.code).toBe('koppla_negative_quantity');
+    expect(error.field).toBe(`line_items[id=${firstItem.id}].quantity`);
+    expect(error.message).toContain('-2');
+  });
+
+  it('a fractional quantity is kept as it is (sold by weight)', () => {
+    const o = normalizeOrder({ ...recorded, line_items: [{ ...firstItem, quantity: 1.5 }] }, { source });
+    expect(lines(o, 'item')[0]!.quantity).toBe('1.5');
+  });
+
+  it.each([
+    ['billing', 'XX'],
+    ['shipping', 'XX'],
+    ['billing', 'UK'],
+    ['shipping', 'EU'],
+  ] as const)('a %s country %s that ISO 3166-1 does not assign', (field, country) => {
+    const error = refused({ ...recorded, [field]: { ...recorded[field], country } });
+    expect(error.code).toBe('koppla_invalid_country');
+    expect(error.field).toBe(`${field}.country`);
+    expect(error.message).toContain(country);
+  });
+
+  it('a currency that is not ISO 4217', () => {
+    const error = refused({ ...recorded, currency: 'KRONOR' });
+    expect(error).toMatchObject({ code: 'koppla_invalid_currency', field: 'currency' });
+    expect(error.message).toContain('KRONOR');
+  });
+
+  it('a lower-case currency and country are upper-cased, not refused', () => {
+    const o = normalizeOrder(
+      { ...recorded, currency: 'eur', billing: { ...recorded.billing, country: 'fi' } },
+      { source },
+    );
+    expect(o.currency).toBe('EUR');
+    expect(o.billingAddress.countryCode).toBe('FI');
+  });
+});
+
 describe('normalizeRefund', () => {
   it('the partial refund of order 60: positive amounts, the original row and rate', () => {
     const refunded = normalizeOrder(order('a-after-complete-and-refund'), { source });
