@@ -4,6 +4,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { redactDeep } from '../../core/plugin-api/index.ts';
 import { TOKENS } from '../container/tokens.ts';
 import type { DeadLetter, DeadLetterStatus, DeadLetterStore } from '../dead-letter/dead-letter-store.ts';
+import { describeHandResolve, resolveByHand } from '../dead-letter/resolve-by-hand.ts';
 import { PipelineRunner } from '../executor/pipeline-runner.ts';
 import type { RuntimeLogger } from '../logging/logger.ts';
 import type { Run, RunStatus, RunStore } from '../store/index.ts';
@@ -171,6 +172,20 @@ export async function registerAdminApi(http: FastifyInstance, options: AdminApiO
       logger.info({ tenant, by, resolved: result.resolved, failed: result.failed }, 'dead letters replayed');
       return result;
     },
+    resolveDeadLetter: async ({ params, body, by }) => {
+      const tenant = await existingTenant(params.tenant!);
+      const { note } = body as { note?: string };
+      const [result] = await resolveByHand(deadLetters, {
+        tenant,
+        ids: [params.id!],
+        resolvedBy: by,
+        ...(note === undefined ? {} : { note }),
+      });
+      if (!result || result.outcome === 'unknown') throw notFound(`no dead letter ${params.id}`);
+      if (result.outcome === 'already-resolved') throw conflict(describeHandResolve(result, tenant));
+      logger.info({ deadLetter: result.id, tenant, by }, 'dead letter resolved by hand');
+      return deadLetterView(result.deadLetter, false);
+    },
     getOpenApi: async () => openApi,
     ...uiHandlers({ container, tenants, replay, extras: options.extras ?? {} }),
     ...doctorHandlers(container),
@@ -227,6 +242,14 @@ export async function registerAdminApi(http: FastifyInstance, options: AdminApiO
           bodyLimit: ADMIN_BODY_LIMIT,
           config: { public: route.public === true },
           schema: fastifySchema(route),
+          // a body that may be left out is validated as the empty one it stands for
+          ...(route.bodyOptional
+            ? {
+                preValidation: async (request: FastifyRequest) => {
+                  request.body ??= {};
+                },
+              }
+            : {}),
           handler: async (request, reply) => {
             const principal = principals.get(request.raw);
             const params = (request.params ?? {}) as Record<string, string>;
@@ -355,6 +378,8 @@ function deadLetterView(dead: DeadLetter, full: boolean) {
     replayedAt: dead.replayedAt ?? null,
     resolvedAt: dead.resolvedAt ?? null,
     resolution: dead.resolution ?? null,
+    resolvedBy: dead.resolvedBy ?? null,
+    note: dead.note ?? null,
     ...(full ? { record: dead.record ?? null, trace: dead.trace ?? null } : {}),
   };
 }

@@ -99,7 +99,12 @@ function operation(route: RouteSpec, ref: (schema: unknown) => Json): Record<str
     security: route.public ? [] : [{ adminKey: [] }],
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(route.body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: ref(route.body) } } } }
+      ? {
+          requestBody: {
+            required: route.bodyOptional !== true,
+            content: { 'application/json': { schema: ref(route.body) } },
+          },
+        }
       : {}),
     responses,
   };

@@ -2,6 +2,7 @@ import {
   DeadLetterListSchema,
   DeadLetterQuery,
   DeadLetterSchema,
+  DeadLetterSummarySchema,
   IdParams,
   OpenApiSchema,
   PipelineInputSchema,
@@ -10,12 +11,14 @@ import {
   PipelineSchema,
   ReplayQuery,
   ReplayResultSchema,
+  ResolveInputSchema,
   RunListSchema,
   RunQuery,
   RunQueuedSchema,
   RunSchema,
   TenantInputSchema,
   TenantListSchema,
+  TenantIdParams,
   TenantParams,
   TenantPatchSchema,
   TenantPipelineParams,
@@ -54,6 +57,8 @@ export interface RouteSpec {
   readonly params?: JsonSchema;
   readonly querystring?: JsonSchema;
   readonly body?: JsonSchema;
+  /** The body may be left out (every field of it is optional). */
+  readonly bodyOptional?: boolean;
   /** The success answer; errors (400, 401, 404, 409) are added from what the route takes. */
   readonly status: 200 | 201 | 202;
   readonly response: JsonSchema;
@@ -281,6 +286,24 @@ export const ROUTES = [
     response: ReplayResultSchema,
     responseDescription: 'Each dead letter and whether it went through.',
     conflicts: 'The tenant is disabled, or its pipeline does not compile.',
+  },
+  {
+    operationId: 'resolveDeadLetter',
+    method: 'POST',
+    path: `${tenantPath}/dead-letters/{id}/resolve`,
+    tag: 'dead letters',
+    summary: 'Close a dead letter whose work was done by hand, without running it again',
+    description:
+      'For a hand-off (a step that stops a record for a person: "credit it in Fortnox by hand, then resolve ' +
+      'this dead letter"). Keeps who resolved it, when, and the note. A later failure of the record opens a ' +
+      'new dead letter.',
+    params: TenantIdParams,
+    body: ResolveInputSchema,
+    bodyOptional: true,
+    status: 200,
+    response: DeadLetterSummarySchema,
+    responseDescription: 'The dead letter, resolved.',
+    conflicts: 'The dead letter was resolved before.',
   },
   {
     operationId: 'getOpenApi',

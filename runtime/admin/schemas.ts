@@ -332,6 +332,11 @@ const deadLetterProperties = {
   replayedAt: nullableDateTime,
   resolvedAt: nullableDateTime,
   resolution: nullableString,
+  resolvedBy: {
+    ...nullableString,
+    description: 'Who resolved it by hand (`api:<key>`, `user:<name>`, `cli:<login>`); null otherwise.',
+  },
+  note: { ...nullableString, description: 'What the person who resolved it wrote.' },
 } as const;
 
 const deadLetterRequired = [
@@ -368,6 +373,11 @@ const countsSchema = {
     processed: { type: 'integer' },
     skipped: { type: 'integer' },
     failed: { type: 'integer' },
+    parked: {
+      type: 'integer',
+      description:
+        'Records not run again because they were dead-lettered before and are unchanged since (they wait for a replay or a change in the source); absent when none.',
+    },
   },
 } as const;
 
@@ -486,6 +496,24 @@ export const TenantPipelineParams = {
 } as const;
 
 export const IdParams = { type: 'object', required: ['id'], properties: { id: string } } as const;
+
+export const TenantIdParams = {
+  type: 'object',
+  required: ['tenant', 'id'],
+  properties: { tenant: string, id: string },
+} as const;
+
+export const ResolveInputSchema = component('ResolveInput', {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    note: {
+      type: 'string',
+      maxLength: 2000,
+      description: 'What was done by hand (credited invoice 1042 in Fortnox); kept on the dead letter.',
+    },
+  },
+});
 
 export const RunQuery = {
   type: 'object',

@@ -1,5 +1,11 @@
 import type { StreamPage } from '../../core/plugin-api/index.ts';
-import { admit, runUnit, sourceFailure, type RunState } from '../executor/record-intake.ts';
+import {
+  admit,
+  openDeadLettersOf,
+  runAdmitted,
+  deadLetterRejected,
+  type RunState,
+} from '../executor/record-intake.ts';
 import { runPipeline, type PipelineRunPorts, type RunSummary } from '../executor/run-pipeline.ts';
 import { RunReport } from '../executor/run-report.ts';
 
@@ -22,22 +28,19 @@ export async function runConcurrently(ports: PipelineRunPorts, concurrency: numb
   const state: RunState = { ports, summary, report: new RunReport(plan), startCursor: cursor };
   for await (const page of pages) {
     summary.pages++;
-    for (const rejected of page.rejected ?? []) {
-      summary.read++;
-      summary.failed++;
-      await ports.deadLetter(sourceFailure(plan, rejected.key, rejected.raw, 'source', rejected.error));
-    }
+    await deadLetterRejected(state, page.rejected ?? []);
     const units: { record: unknown; key: string }[] = [];
     for (const record of page.records) {
       const key = await admit(state, record);
       if (key !== undefined) units.push({ record, key });
     }
+    const open = await openDeadLettersOf(state, units);
     let next = 0;
     let stop = false;
     const worker = async () => {
       while (!stop && next < units.length) {
         const unit = units[next++]!;
-        if ((await runUnit(state, unit.record, unit.key, 1)) === 'stop') stop = true;
+        if ((await runAdmitted(state, unit, open)) === 'stop') stop = true;
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, units.length) }, worker));

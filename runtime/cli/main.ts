@@ -18,6 +18,7 @@ import { registerDoctorCommand } from './commands/doctor.ts';
 import { registerBackfillCommand } from './commands/backfill.ts';
 import { applyRuntimeSettings, loadRuntimeSettings } from '../config/runtime-settings.ts';
 import { registerWebhooksCommand } from './commands/webhooks.ts';
+import { registerResolveCommand } from './commands/resolve.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -40,6 +41,7 @@ registerLintCommand(program);
 registerTestCommand(program);
 registerExplainCommand(program);
 registerRunCommand(program);
+registerResolveCommand(program);
 registerServeCommand(program);
 registerDryRunCommand(program);
 registerTenantsCommand(program);

@@ -5,6 +5,7 @@ import { redactDeep } from '../../core/plugin-api/index.ts';
 import { systemClock, type Clock } from '../store/clock.ts';
 import { COLLECTIONS } from '../store/collections.ts';
 import { insertIfAbsent } from '../store/mongo-errors.ts';
+import { hashInput } from '../ledger/input-hash.ts';
 import { fromStoredJson, toStoredJson } from '../store/stored-json.ts';
 
 /** Why the record failed, as stored: never a stack, never a secret. */
@@ -32,6 +33,26 @@ export interface PutDeadLetter {
   readonly runId?: string;
 }
 
+/** An open (or replaying) dead letter, as a run that re-reads its record needs it. */
+export interface OpenDeadLetter {
+  readonly id: string;
+  readonly recordKey: string;
+  /** `resolved` only for one a person resolved by hand (see `openFor`). */
+  readonly status: DeadLetterStatus;
+  /** `recordVersion` of the record as it last failed. */
+  readonly recordVersion: string;
+}
+
+/**
+ * A record's content as one value, to tell whether a record read again is the one that failed: any
+ * change the source made (its modification time, a field the shop owner fixed) gives another value,
+ * key order does not. Taken over the record as stored (JSON), so that a record read now and the same
+ * record read back from its dead letter give the same value.
+ */
+export function recordVersion(record: unknown): string {
+  return hashInput(fromStoredJson(toStoredJson(record)));
+}
+
 /** `open`: waiting for someone; `replayed`: a replay is under way; `resolved`: done with. */
 export type DeadLetterStatus = 'open' | 'replayed' | 'resolved';
 
@@ -57,7 +78,16 @@ export interface DeadLetter {
   readonly replayedAt?: Date;
   readonly resolvedAt?: Date;
   readonly resolution?: string;
+  /** Who resolved it by hand (`api:<key>`, `cli:<user>`); absent when a run or replay resolved it. */
+  readonly resolvedBy?: string;
+  /** What the person who resolved it wrote (what was done in Fortnox by hand). */
+  readonly note?: string;
 }
+
+/** What `resolveByHand` found: the dead letter resolved now, one resolved before, or none. */
+export type HandResolution =
+  | { readonly outcome: 'resolved' | 'already-resolved'; readonly deadLetter: DeadLetter }
+  | { readonly outcome: 'unknown' };
 
 interface DeadLetterDocument {
   _id: string;
@@ -84,6 +114,8 @@ interface DeadLetterDocument {
   replayedAt?: Date;
   resolvedAt?: Date;
   resolution?: string;
+  resolvedBy?: string;
+  note?: string;
 }
 
 export interface DeadLetterStoreOptions {
@@ -121,7 +153,7 @@ export class DeadLetterStore {
       error: scrubError(input.error, secrets),
       lastFailedAt: at,
       status: 'open' as const,
-      ...(input.trace === undefined ? {} : { trace: toStoredJson(redactDeep(input.trace, secrets)) }),
+      ...(input.trace === undefined ? {} : { trace: storedTrace(redactDeep(input.trace, secrets)) }),
       ...(input.runId === undefined ? {} : { runId: input.runId }),
     };
     for (let round = 0; round < MAX_PUT_ROUNDS; round++) {
@@ -159,6 +191,55 @@ export class DeadLetterStore {
   async findOpen(tenant: string, pipeline: string, recordKey: string): Promise<DeadLetter | undefined> {
     const found = await this.collection.findOne({ openKey: openKeyOf(tenant, pipeline, recordKey) });
     return found ? toDeadLetter(found) : undefined;
+  }
+
+  /**
+   * The open (or replaying) dead letters of these records of one pipeline, by record key: a run asks
+   * once per page, so that a record that failed for good and did not change since is not sent again.
+   * A record with none open gives its newest dead letter resolved by hand instead: the person did
+   * outside Koppla what the record needed, so running it again unchanged would only stop it at the
+   * same step and undo their word. A change in the source runs it again.
+   */
+  async openFor(
+    tenant: string,
+    pipeline: string,
+    recordKeys: readonly string[],
+  ): Promise<Map<string, OpenDeadLetter>> {
+    const found = new Map<string, OpenDeadLetter>();
+    if (recordKeys.length === 0) return found;
+    const openKeys = [...new Set(recordKeys)].map((recordKey) => openKeyOf(tenant, pipeline, recordKey));
+    const documents = await this.collection
+      .find({ openKey: { $in: openKeys } }, { projection: { trace: 0 } })
+      .toArray();
+    const entry = (document: DeadLetterDocument): OpenDeadLetter => ({
+      id: document._id,
+      recordKey: document.recordKey,
+      status: document.status,
+      recordVersion: hashInput(fromStoredJson(document.record)),
+    });
+    for (const document of documents) {
+      // resolved ones carry their id in the open key and are not found here; the check keeps it so
+      if (document.status === 'resolved') continue;
+      found.set(document.recordKey, entry(document));
+    }
+    const others = [...new Set(recordKeys)].filter((recordKey) => !found.has(recordKey));
+    if (others.length === 0) return found;
+    const byHand = await this.collection
+      .find(
+        {
+          tenant,
+          pipeline,
+          recordKey: { $in: others },
+          status: 'resolved',
+          resolvedBy: { $exists: true },
+        },
+        { projection: { trace: 0 } },
+      )
+      .sort({ resolvedAt: -1 })
+      .toArray();
+    for (const document of byHand)
+      if (!found.has(document.recordKey)) found.set(document.recordKey, entry(document));
+    return found;
   }
 
   /** A tenant's dead letters, most recent failure first. */
@@ -239,6 +320,36 @@ export class DeadLetterStore {
     return toDeadLetter({ ...found, ...update });
   }
 
+  /**
+   * Closes a dead letter by a person's word: a hand-off (`uses: fail`, "… by hand, then resolve this
+   * dead letter") was done outside Koppla. Only an open or replaying one: resolving twice is a
+   * mistake the caller reports (the first resolution, its who and note, are kept). Like any
+   * resolution it makes room for a new dead letter of the record: a later failure opens one.
+   */
+  async resolveByHand(
+    id: string,
+    by: { readonly resolvedBy: string; readonly note?: string },
+  ): Promise<HandResolution> {
+    const found = await this.collection.findOne({ _id: id });
+    if (!found) return { outcome: 'unknown' };
+    if (found.status === 'resolved') return { outcome: 'already-resolved', deadLetter: toDeadLetter(found) };
+    const update = {
+      status: 'resolved' as const,
+      resolvedAt: new Date(this.now()),
+      resolution: 'resolved by hand',
+      resolvedBy: by.resolvedBy,
+      ...(by.note === undefined ? {} : { note: by.note }),
+      openKey: `${found.openKey}#${found._id}`,
+    };
+    // the status in the filter: a replay (or another person) that resolved it in between wins
+    const done = await this.collection.updateOne({ _id: id, status: { $ne: 'resolved' } }, { $set: update });
+    if (done.modifiedCount === 0) {
+      const now = await this.collection.findOne({ _id: id });
+      return now ? { outcome: 'already-resolved', deadLetter: toDeadLetter(now) } : { outcome: 'unknown' };
+    }
+    return { outcome: 'resolved', deadLetter: toDeadLetter({ ...found, ...update }) };
+  }
+
   /** Resolves the record's open dead letter, if any: call it when the record completes. */
   async resolveRecord(
     tenant: string,
@@ -253,6 +364,27 @@ export class DeadLetterStore {
 
 function openKeyOf(tenant: string, pipeline: string, recordKey: string): string {
   return JSON.stringify([tenant, pipeline, recordKey]);
+}
+
+/**
+ * A document may not exceed 16 MiB (MongoDB, FerretDB), record and all, and a rules trace grows with
+ * the record's lines: an order of 10 000 lines has a trace of about 28 MB. Past this bound only the
+ * trace's first entries are kept, so the dead letter — the record to replay and its error — is always
+ * stored; the trace is for reading, and its start shows how the rules went.
+ */
+const MAX_TRACE_CHARS = 4 * 1024 * 1024;
+
+function storedTrace(trace: unknown): string | null {
+  const text = toStoredJson(trace);
+  if (text === null || text.length <= MAX_TRACE_CHARS) return text;
+  if (!Array.isArray(trace)) return null;
+  let kept = trace.length;
+  let shortened = text;
+  while (shortened.length > MAX_TRACE_CHARS && kept > 0) {
+    kept = Math.floor((kept * MAX_TRACE_CHARS * 0.9) / shortened.length);
+    shortened = JSON.stringify(trace.slice(0, kept));
+  }
+  return shortened;
 }
 
 function scrubError(error: DeadLetterError, secrets: readonly string[]): DeadLetterError {

@@ -25,7 +25,8 @@ import { RunTraceCollector } from './run-trace.ts';
 import { executeRecord, StepFailedError, type InvokeOperation } from '../../core/plan/execute-record.ts';
 
 export type RunOutcome =
-  | { readonly status: 'skipped'; readonly reason: string }
+  /** `busy`: another run of the pipeline holds the run lease. */
+  | { readonly status: 'skipped'; readonly reason: string; readonly busy?: true }
   | {
       readonly status: 'succeeded' | 'partial' | 'failed';
       readonly runId: string;
@@ -95,7 +96,12 @@ export class PipelineRunner {
       this.workerName,
       runLeaseMs,
     );
-    if (!lease) return { status: 'skipped', reason: `another worker is running ${plan.id} for ${tenant.id}` };
+    if (!lease)
+      return {
+        status: 'skipped',
+        reason: `another worker is running ${plan.id} for ${tenant.id}`,
+        busy: true,
+      };
     // renewed while the run goes on: a long run is never taken over, a crashed one is after runLeaseMs
     const kept = keepLease(this.leases, lease, runLeaseMs);
     try {
@@ -161,6 +167,14 @@ export class PipelineRunner {
             runId: run.id,
           });
         },
+        openDeadLetters: (recordKeys) => this.deadLetters.openFor(tenant.id, plan.id, recordKeys),
+        recovered: async (recordKey, deadLetterId) => {
+          log.info(
+            { record: recordKey, deadLetter: deadLetterId },
+            'record changed since it failed, and went through',
+          );
+          await this.deadLetters.resolve(deadLetterId, `completed in run ${run.id}`);
+        },
       });
       if (summary.retryLater) summary.retryLater.message = scrub(summary.retryLater.message);
       const status = summary.failed > 0 || summary.retryLater ? 'partial' : 'succeeded';
@@ -171,6 +185,7 @@ export class PipelineRunner {
           processed: summary.processed,
           skipped: summary.skipped,
           failed: summary.failed,
+          ...(summary.parked === undefined ? {} : { parked: summary.parked }),
         },
         ...(summary.retryLater ? { error: { message: summary.retryLater.message, kind: 'transient' } } : {}),
         traces: collected.traces(),

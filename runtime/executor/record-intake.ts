@@ -1,8 +1,9 @@
 import { MongoError } from 'mongodb';
 import type { ExecutionPlan } from '../../core/plan/execution-plan.ts';
 import { executeRecord, StepFailedError, type StepEngines } from '../../core/plan/execute-record.ts';
-import { isConnectorError } from '../../core/plugin-api/index.ts';
-import type { FailedRecord, PipelineRunPorts, RunSummary } from './run-pipeline.ts';
+import { isConnectorError, type RejectedRecord } from '../../core/plugin-api/index.ts';
+import { recordVersion } from '../dead-letter/dead-letter-store.ts';
+import type { FailedRecord, DeadLetterVersion, PipelineRunPorts, RunSummary } from './run-pipeline.ts';
 import type { RunReport } from './run-report.ts';
 
 /** What one run carries from record to record. */
@@ -53,6 +54,83 @@ export async function admit(state: RunState, record: unknown): Promise<string | 
   }
 }
 
+/** An admitted record's open dead letter, and whether the record is the one that failed. */
+export interface OpenMatch {
+  readonly deadLetterId: string;
+  readonly unchanged: boolean;
+}
+
+/**
+ * The open dead letters of a page's admitted records (one query per page), each with whether the
+ * record read now is the one that failed. Re-reading is routine (the cursor's lookback, a cursor held
+ * before a record set aside), and sending a write the remote system refused for good again would
+ * only spend its request budget and fail the same way.
+ */
+export async function openDeadLettersOf(
+  state: RunState,
+  units: readonly { readonly record: unknown; readonly key: string }[],
+): Promise<ReadonlyMap<string, OpenMatch>> {
+  const { ports } = state;
+  const matches = new Map<string, OpenMatch>();
+  if (!ports.openDeadLetters || units.length === 0) return matches;
+  const open: ReadonlyMap<string, DeadLetterVersion> = await ports.openDeadLetters(
+    units.map((unit) => unit.key),
+  );
+  for (const { record, key } of units) {
+    const dead = open.get(key);
+    if (dead)
+      matches.set(key, { deadLetterId: dead.id, unchanged: dead.recordVersion === recordVersion(record) });
+  }
+  return matches;
+}
+
+/**
+ * Dead-letters the items of a page the connector could not turn into records, unless one is parked:
+ * dead-lettered before and read again unchanged (counted, not failed again).
+ */
+export async function deadLetterRejected(
+  state: RunState,
+  rejected: readonly RejectedRecord[],
+): Promise<void> {
+  const { ports, summary } = state;
+  if (rejected.length === 0) return;
+  const open = await openDeadLettersOf(
+    state,
+    rejected.map((item) => ({ record: item.raw, key: item.key })),
+  );
+  for (const item of rejected) {
+    summary.read++;
+    if (open.get(item.key)?.unchanged) {
+      summary.parked = (summary.parked ?? 0) + 1;
+      continue;
+    }
+    summary.failed++;
+    await ports.deadLetter(sourceFailure(ports.plan, item.key, item.raw, 'source', item.error));
+  }
+}
+
+/**
+ * Runs one admitted record, unless it is parked: dead-lettered before and unchanged since, it waits
+ * for a replay or a change in the source and is only counted. A record that changed since it was
+ * dead-lettered is run again (the shop owner may have fixed it), and its dead letter is closed when
+ * it goes through.
+ */
+export async function runAdmitted(
+  state: RunState,
+  unit: { readonly record: unknown; readonly key: string },
+  open: ReadonlyMap<string, OpenMatch>,
+): Promise<'processed' | 'failed' | 'stop' | 'parked'> {
+  const { ports, summary } = state;
+  const dead = open.get(unit.key);
+  if (dead?.unchanged) {
+    summary.parked = (summary.parked ?? 0) + 1;
+    return 'parked';
+  }
+  const outcome = await runUnit(state, unit.record, unit.key, 1);
+  if (outcome === 'processed' && dead) await ports.recovered?.(unit.key, dead.deadLetterId);
+  return outcome;
+}
+
 /**
  * Runs the steps for one record or one batch (`count` records) under its key. A retryable failure
  * stops the run (`'stop'`: the next run resumes here) until the pipeline's retry.maxAttempts are
@@ -63,7 +141,7 @@ export async function runUnit(
   record: unknown,
   recordKey: string,
   count: number,
-): Promise<'done' | 'stop'> {
+): Promise<'processed' | 'failed' | 'stop'> {
   const { ports, summary, report } = state;
   const { plan } = ports;
   try {
@@ -76,7 +154,7 @@ export async function runUnit(
     summary.processed += count;
     report.add(outcome);
     ports.traced?.(recordKey, 'processed', outcome);
-    return 'done';
+    return 'processed';
   } catch (error) {
     if (!(error instanceof StepFailedError)) throw error;
     report.add(error.outcome);
@@ -97,7 +175,7 @@ export async function runUnit(
     summary.failed += count;
     ports.traced?.(recordKey, 'failed', error.outcome);
     await ports.deadLetter(failedRecord(recordKey, record, error));
-    return 'done';
+    return 'failed';
   }
 }
 

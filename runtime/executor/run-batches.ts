@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { StreamPage } from '../../core/plugin-api/index.ts';
-import { admit, runUnit, sourceFailure, type RunState } from './record-intake.ts';
+import { admit, runUnit, deadLetterRejected, type RunState } from './record-intake.ts';
 
 /** A page read from the stream, until every record of it is in a finished batch. */
 interface OpenPage {
@@ -64,11 +64,7 @@ export async function runBatches(state: RunState, pages: AsyncIterable<StreamPag
     summary.pages++;
     const current: OpenPage = { cursor: page.cursor, pending: 0, read: false };
     open.push(current);
-    for (const rejected of page.rejected ?? []) {
-      summary.read++;
-      summary.failed++;
-      await ports.deadLetter(sourceFailure(plan, rejected.key, rejected.raw, 'source', rejected.error));
-    }
+    await deadLetterRejected(state, page.rejected ?? []);
     for (const record of page.records) {
       const key = await admit(state, record);
       if (key === undefined) continue;

@@ -3,7 +3,7 @@ import type { ExecutionPlan } from '../../core/plan/execution-plan.ts';
 import type { InvokeOperation, RecordOutcome, StepEngines } from '../../core/plan/execute-record.ts';
 import type { StreamContext, StreamDefinition, StreamPage } from '../../core/plugin-api/index.ts';
 import { readStart } from './lookback.ts';
-import { admit, runUnit, sourceFailure, type RunState } from './record-intake.ts';
+import { admit, openDeadLettersOf, runAdmitted, deadLetterRejected, type RunState } from './record-intake.ts';
 import { runBatches } from './run-batches.ts';
 import { RunReport, type RunReportSummary } from './run-report.ts';
 
@@ -24,6 +24,13 @@ export interface FailedRecord {
   readonly trace: readonly unknown[];
 }
 
+/** A record's open dead letter, as `openDeadLetters` tells it. */
+export interface DeadLetterVersion {
+  readonly id: string;
+  /** The failed record's `recordVersion` (runtime/dead-letter). */
+  readonly recordVersion: string;
+}
+
 /** What a run needs from the world; the runtime wires MongoDB stores and the effects ledger in. */
 export interface PipelineRunPorts {
   readonly plan: ExecutionPlan;
@@ -38,6 +45,13 @@ export interface PipelineRunPorts {
   /** Operations for one record, through the effects ledger keyed by `recordKey`. */
   invokeFor(recordKey: string): InvokeOperation;
   deadLetter(failure: FailedRecord): Promise<void>;
+  /**
+   * The open dead letters of these records, by record key, with the version of the record that
+   * failed. A record read again unchanged is parked (not run); without this port none is.
+   */
+  openDeadLetters?(recordKeys: readonly string[]): Promise<ReadonlyMap<string, DeadLetterVersion>>;
+  /** A record with an open dead letter went through after it changed: the dead letter is done with. */
+  recovered?(recordKey: string, deadLetterId: string): Promise<void>;
   /** How many times this record's step has been attempted (the ledger counts them). */
   attemptsOf(recordKey: string, step: string): Promise<number>;
   /** Told every record's (or batch's) outcome with its rule trace, for the run's stored traces. */
@@ -56,6 +70,11 @@ export interface RunSummary {
    * goes on with the others, up to SET_ASIDE_PER_RUN of them).
    */
   retryLater?: { recordKey: string; step: string; message: string };
+  /**
+   * Records not run because they failed for good before (an open dead letter) and are unchanged
+   * since: they wait for a replay or a change in the source. Absent when none.
+   */
+  parked?: number;
   /** Batches finished, processed or dead-lettered (batched pipelines only; the counts above stay per record). */
   batches?: number;
   /** What the pipeline's `report` steps found, each value once; absent when nothing. */
@@ -94,19 +113,18 @@ export const SET_ASIDE_PER_RUN = 5;
 
 async function runRecords(state: RunState, pages: AsyncIterable<StreamPage<unknown>>): Promise<void> {
   const { ports, summary } = state;
-  const { plan } = ports;
   let setAside = 0;
   for await (const page of pages) {
     summary.pages++;
-    for (const rejected of page.rejected ?? []) {
-      summary.read++;
-      summary.failed++;
-      await ports.deadLetter(sourceFailure(plan, rejected.key, rejected.raw, 'source', rejected.error));
-    }
+    await deadLetterRejected(state, page.rejected ?? []);
+    const units: { record: unknown; key: string }[] = [];
     for (const record of page.records) {
-      const recordKey = await admit(state, record);
-      if (recordKey === undefined) continue;
-      if ((await runUnit(state, record, recordKey, 1)) === 'stop' && ++setAside >= SET_ASIDE_PER_RUN) return;
+      const key = await admit(state, record);
+      if (key !== undefined) units.push({ record, key });
+    }
+    const open = await openDeadLettersOf(state, units);
+    for (const unit of units) {
+      if ((await runAdmitted(state, unit, open)) === 'stop' && ++setAside >= SET_ASIDE_PER_RUN) return;
     }
     // the cursor stays before the first page with a record set aside: the next run reads it again,
     // and the ledger answers for every record it finished since

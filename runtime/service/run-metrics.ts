@@ -15,8 +15,10 @@ export class RunMetrics {
     if (outcome.status === 'succeeded')
       this.#lastSuccess.set(`tenant="${tenant}",pipeline="${pipeline}"`, now / 1000);
     if (outcome.status === 'skipped') return;
-    const { processed, failed, skipped } = outcome.summary;
-    for (const [result, count] of Object.entries({ processed, failed, skipped })) {
+    const { processed, failed, skipped, parked } = outcome.summary;
+    // parked: dead-lettered before and read again unchanged, so not run (a series only once there is one)
+    const results = { processed, failed, skipped, ...(parked === undefined ? {} : { parked }) };
+    for (const [result, count] of Object.entries(results)) {
       this.#add(this.#records, `tenant="${tenant}",pipeline="${pipeline}",result="${result}"`, count);
     }
   }

@@ -28,6 +28,8 @@ export const INDEXES: Readonly<Record<CollectionName, readonly IndexDescription[
     { key: { openKey: 1 }, name: 'open_key_unique', unique: true },
     { key: { tenant: 1, pipeline: 1, status: 1, lastFailedAt: -1 }, name: 'tenant_pipeline_status_failed' },
     { key: { tenant: 1, lastFailedAt: -1 }, name: 'tenant_failed' },
+    // a run looks up the records of a page resolved by hand (DeadLetterStore.openFor)
+    { key: { tenant: 1, pipeline: 1, recordKey: 1 }, name: 'tenant_pipeline_record' },
     // the alerts job finds new dead letters by when they first failed
     { key: { firstFailedAt: 1 }, name: 'first_failed' },
   ],

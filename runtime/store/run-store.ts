@@ -12,6 +12,8 @@ export interface RunCounts {
   readonly processed: number;
   readonly skipped: number;
   readonly failed: number;
+  /** Records not run because they failed for good before and are unchanged since; absent when none. */
+  readonly parked?: number;
 }
 
 export interface RunErrorSummary {

@@ -27,6 +27,8 @@ export interface DeskChanges {
 
 export class FortnoxDesk {
   #token: string | undefined;
+  /** Orders with a refund noted: invoiced by the bookkeeper, who deducts it, not in the day's batch. */
+  readonly #held = new Set<string>();
 
   constructor(private readonly fortnox: RunningFortnoxSandbox) {}
 
@@ -63,14 +65,34 @@ export class FortnoxDesk {
   }
 
   /**
-   * The day's work in Fortnox: the oldest open orders are invoiced (delivered), two more are cancelled,
-   * breakage is taken out of the shop's stock point, five prices go up 10 %, two articles are renamed.
+   * A partial refund Koppla handed to a person (an order only, still open): the desk writes it in the
+   * order's remarks and holds the order back from the day's invoicing, for the bookkeeper who deducts
+   * it when invoicing. Reads the order number and the
+   * amount from the dead letter's message (the pipeline's `orderRefundByHand`); says what it did.
+   */
+  async settleRefund(message: string): Promise<string> {
+    const document = /Fortnox order (\d+)/.exec(message)?.[1];
+    const refunded = /refunded ([\d.]+) of/.exec(message)?.[1];
+    if (!document || !refunded || !message.includes('still open'))
+      return 'checked Fortnox and found nothing left to book';
+    await this.api('PUT', `/3/orders/${document}`, {
+      Order: { Remarks: `Delvis återbetald i butiken: ${refunded} kr. Dra av vid fakturering.` },
+    });
+    this.#held.add(document);
+    return `noted the refund of ${refunded} on Fortnox order ${document}, to deduct when it is invoiced`;
+  }
+
+  /**
+   * The day's work in Fortnox: the oldest open orders (but those held for a refund) are invoiced
+   * (delivered), two more are cancelled, breakage is taken out of the shop's stock point, five prices
+   * go up 10 %, two articles are renamed.
    */
   async workTheDay(): Promise<DeskChanges> {
-    const { Orders: open } = await this.api<{ Orders: Json[] }>(
+    const { Orders: listed } = await this.api<{ Orders: Json[] }>(
       'GET',
       '/3/orders?filter=invoicenotcreated&limit=500&sortby=documentnumber',
     );
+    const open = listed.filter((o) => !this.#held.has(String(o.DocumentNumber)));
     // half of what is open (at most six) is delivered and invoiced, two of the rest are cancelled
     const toInvoice = Math.min(6, Math.ceil(open.length / 2));
     // the list leaves out YourOrderNumber (the shop's order number): read each order chosen

@@ -4,8 +4,9 @@
  * orders and a generated catalogue of simple and variable products in three tax classes, with orders
  * from Sweden, EU companies, OSS consumers and export), a Fortnox sandbox with the same company
  * (articles, price list, Lager with two stock points), and the runtime with one tenant running all
- * four flows. Round 1 runs them; a failed order is fixed in Fortnox and replayed; then the Fortnox
- * desk invoices and cancels orders, takes out stock and changes prices, and round 2 runs them again.
+ * four flows. Round 1 runs them; a failed order is fixed in Fortnox and replayed; a refund handed to
+ * a person is settled by the Fortnox desk and its dead letter resolved (`koppla resolve`'s path); then
+ * the desk invoices and cancels orders, takes out stock and changes prices, and round 2 runs them again.
  * The summary tells what happened and what it cost in API calls. `--serve` keeps it all running with
  * the admin API instead of stopping.
  */
@@ -30,6 +31,11 @@ import { createRuntimeContainer } from '../../runtime/container/create-container
 import { PipelineRunner, type RunOutcome } from '../../runtime/executor/pipeline-runner.ts';
 import { TOKENS } from '../../runtime/container/tokens.ts';
 import type { DeadLetter, DeadLetterStore } from '../../runtime/dead-letter/dead-letter-store.ts';
+import {
+  describeHandResolve,
+  resolveByHand,
+  type HandResolveResult,
+} from '../../runtime/dead-letter/resolve-by-hand.ts';
 import type { ConnectorRegistry } from '../../runtime/registry/connector-registry.ts';
 import { serviceConnectors } from '../../runtime/registry/builtin-connectors.ts';
 import { SecretBox } from '../../runtime/secrets/secret-box.ts';
@@ -71,6 +77,11 @@ export interface FlowRun {
 export interface DemoResult {
   readonly rounds: readonly (readonly FlowRun[])[];
   readonly replayed: readonly { readonly recordKey: string; readonly status: 'resolved' | 'failed' }[];
+  /** Hand-offs the Fortnox desk settled and resolved (`koppla resolve`'s path). */
+  readonly resolvedByHand: readonly {
+    readonly recordKey: string;
+    readonly outcome: HandResolveResult['outcome'];
+  }[];
   readonly desk: DeskChanges;
   readonly fortnox: {
     readonly customers: number;
@@ -208,18 +219,47 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 
     const desk = new FortnoxDesk(fortnox);
     const replayed: { recordKey: string; status: 'resolved' | 'failed' }[] = [];
-    if (company.missingArticle && failures.length > 0) {
-      const { article } = company.missingArticle;
+    // only the order the missing article stopped: a refund handed to a person (a cash-on-delivery order
+    // refunded in part, which Koppla does not guess at) stays open for them, and a replay would not change it
+    const missing = company.missingArticle;
+    const articleFailures = failures.filter(
+      (dead) => missing && dead.recordKey === `order:${missing.orderId}`,
+    );
+    if (missing && articleFailures.length > 0) {
+      const { article } = missing;
       say(
         `\nThe shop owner adds article ${article.ArticleNumber} (${article.Description}) in Fortnox, then replays:`,
       );
       await desk.addArticle(article);
       const runner = container.createChildContainer().resolve(PipelineRunner);
-      for (const dead of failures) {
+      for (const dead of articleFailures) {
         const result = await runner.replay(dead.id);
         replayed.push({ recordKey: dead.recordKey, status: result.status });
         say(`  replay ${dead.recordKey}: ${result.status}${result.message ? ` — ${result.message}` : ''}`);
       }
+    }
+
+    // a hand-off: the pipeline stopped the record for a person by name (uses: fail), so a replay would
+    // stop it again; the person does the work in Fortnox and resolves the dead letter, as
+    // `koppla resolve` does (the same function)
+    const resolvedByHand: { recordKey: string; outcome: HandResolveResult['outcome'] }[] = [];
+    const handOffs = (await deadLetters.list({ tenant: tenant.id, status: 'open' })).filter(
+      (dead) => dead.failedStep === 'orderRefundByHand',
+    );
+    for (const dead of handOffs) {
+      say(`\nHanded to a person (${dead.recordKey}, step "${dead.failedStep}"):\n  ${dead.error.message}`);
+      const done = await desk.settleRefund(dead.error.message);
+      say(`  the person at the Fortnox desk ${done}, then resolves the dead letter:`);
+      say(`  npx koppla resolve ${dead.id} --tenant ${tenant.id} --note "${done}"`);
+      const [resolved] = await resolveByHand(deadLetters, {
+        tenant: tenant.id,
+        ids: [dead.id],
+        resolvedBy: 'demo:fortnox-desk',
+        note: done,
+      });
+      if (!resolved) continue;
+      resolvedByHand.push({ recordKey: dead.recordKey, outcome: resolved.outcome });
+      say(`  ${describeHandResolve(resolved, tenant.id)}`);
     }
 
     say('\nMeanwhile in Fortnox: the day’s work');
@@ -244,6 +284,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const result: DemoResult = {
       rounds: [first, second],
       replayed,
+      resolvedByHand,
       desk: changes,
       fortnox: {
         customers: records.customers.size,
@@ -379,12 +420,19 @@ function printSummary(say: (text?: string) => void, result: DemoResult, exampleI
     );
   if (result.replayed.length > 0)
     say(`  replayed            ${result.replayed.map((r) => `${r.recordKey} ${r.status}`).join(', ')}`);
+  if (result.resolvedByHand.length > 0)
+    say(
+      `  resolved by hand    ${result.resolvedByHand.map((r) => `${r.recordKey} ${r.outcome}`).join(', ')}`,
+    );
   if (result.openDeadLetters.length === 0) say('  failures            none left open');
   else {
     say(`  failures            ${result.openDeadLetters.length} open:`);
     for (const dead of result.openDeadLetters) say(`    ${failureLine(dead)}`);
     say(
-      `    fix the cause, then: npx koppla replay --all --tenant ${DEMO_TENANT} (or one: npx koppla replay <id>; the admin page has a Replay button)`,
+      `    fix the cause, then: npx koppla replay --all --tenant ${DEMO_TENANT} (or one: npx koppla replay <id>; the admin page has a Replay button);`,
+    );
+    say(
+      `    one handed to a person ("… by hand, then resolve this dead letter"): do that, then npx koppla resolve <id> --tenant ${DEMO_TENANT} --note "what was done"`,
     );
   }
   say('\nSee why each account and VAT rate was chosen for an order:');

@@ -94,6 +94,20 @@ export function Activity(props: { tenant: TenantView }) {
     }
   };
 
+  // a hand-off done outside Koppla (credited in Fortnox by hand): closed without running it again
+  const resolve = async (id: string, key: string) => {
+    setError(undefined);
+    setMessage('');
+    try {
+      await api.post(`${base}/dead-letters/${enc(id)}/resolve`);
+      setMessage(t('activity.resolvedByHand', { key: shortKey(key) }));
+      await load();
+      if (trail) await openTrail(trail.key);
+    } catch (e) {
+      setError(e);
+    }
+  };
+
   return (
     <>
       <div class="inline">
@@ -144,6 +158,9 @@ export function Activity(props: { tenant: TenantView }) {
                     </button>
                     <button type="button" onClick={() => void replay(`/dead-letters/${enc(dead.id)}/replay`)}>
                       {t('activity.replay', { key: shortKey(dead.recordKey) })}
+                    </button>
+                    <button type="button" onClick={() => void resolve(dead.id, dead.recordKey)}>
+                      {t('activity.resolve', { key: shortKey(dead.recordKey) })}
                     </button>
                   </div>
                 </li>

@@ -24,6 +24,10 @@ export function formatRunSummary({ outcome, durationMs, deadLetters }: RunSummar
     lines.push(
       `  took ${(durationMs / 1000).toFixed(1)} s over ${s.pages} page(s)${s.batches === undefined ? '' : `, ${s.batches} batch(es)`}`,
     );
+  if (s.parked)
+    lines.push(
+      `  parked ${s.parked}: dead-lettered before and unchanged since, not sent again (koppla status lists them; replay once fixed)`,
+    );
   for (const d of deadLetters)
     lines.push(
       `  failed ${d.recordKey} at step ${d.failedStep} (${d.position.file}:${d.position.line}): ${d.error.message}  [dead letter ${d.id}]`,

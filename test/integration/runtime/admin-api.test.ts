@@ -11,6 +11,7 @@ import addFormatsModule from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminKeyring } from '../../../runtime/admin/api-keys.ts';
+import { DeadLetterStore } from '../../../runtime/dead-letter/index.ts';
 import { ROUTES, fastifyPath } from '../../../runtime/admin/routes.ts';
 import { openApiDocument } from '../../../runtime/admin/openapi.ts';
 import { ConnectorRegistry, loadConnectorPlugin } from '../../../runtime/registry/connector-registry.ts';
@@ -321,6 +322,49 @@ describe('admin API', () => {
       failed: 0,
       results: [{ id: letter.id, status: 'resolved' }],
     });
+  });
+
+  it('resolves a hand-off by hand: no body needed, who is kept, a replay afterwards runs nothing', async () => {
+    // a hand-off as a `uses: fail` step leaves it ("… by hand, then resolve this dead letter")
+    const dead = await new DeadLetterStore(mongo.db()).put({
+      tenant: 'acme',
+      pipeline: 'orders-example',
+      recordKey: 'order:9050',
+      record: { id: '9050' },
+      failedStep: 'refundByHand',
+      position: { file: 'pipelines/orders-example.yaml', line: 30, col: 5 },
+      error: {
+        message: 'order 9050: credit it in Fortnox by hand, then resolve this dead letter',
+        kind: 'validation',
+      },
+      attempts: 1,
+    });
+    const response = await fetch(`${worker.url}/admin/v1/tenants/acme/dead-letters/${dead.id}/resolve`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_KEY}` },
+    });
+    const body = (await response.json()) as Record<string, unknown>;
+    answers.push(JSON.stringify(body));
+    expect(response.status, JSON.stringify(body)).toBe(200);
+    expect(body).toMatchObject({
+      id: dead.id,
+      status: 'resolved',
+      resolution: 'resolved by hand',
+      resolvedBy: 'api:ops',
+      note: null,
+    });
+    expect((await call('GET', '/tenants/acme/dead-letters?status=open')).body.deadLetters).toEqual([]);
+    expect((await call('POST', `/dead-letters/${dead.id}/replay`)).body).toEqual({
+      resolved: 1,
+      failed: 0,
+      results: [{ id: dead.id, status: 'resolved' }],
+    });
+    expect((await call('GET', `/dead-letters/${dead.id}`)).body).toMatchObject({
+      status: 'resolved',
+      resolvedBy: 'api:ops',
+      replays: 0,
+    });
+    expect((await call('POST', `/tenants/acme/dead-letters/${dead.id}/resolve`, {})).status).toBe(409);
   });
 
   it('re-syncs schedules when a pipeline or the tenant changes, and refuses to run a disabled one', async () => {

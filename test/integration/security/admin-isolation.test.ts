@@ -233,6 +233,51 @@ describe('tenant isolation over every admin route', () => {
     const listed = await call('GET', '/tenants', undefined, ALPHA);
     expect(listed.body.tenants.map((t: { id: string }) => t.id)).toEqual(['alpha']);
   });
+
+  it("resolving a dead letter by hand: only under its own tenant, with that tenant's key or an operator's", async () => {
+    const resolve = (tenant: string, bearer: string, body: unknown = { note: 'credited in Fortnox' }) =>
+      call('POST', `/tenants/${tenant}/dead-letters/${bravo.deadLetter}/resolve`, body, bearer);
+    // bravo's dead letter under alpha's own path: as unknown as a missing one, to alpha and to an operator
+    for (const bearer of [ALPHA, OPERATOR]) {
+      const answer = await resolve('alpha', bearer);
+      expect(answer.status, JSON.stringify(answer.body)).toBe(404);
+      expect(answer.body).toEqual({ error: 'not_found', message: `no dead letter ${bravo.deadLetter}` });
+    }
+    expect((await resolve('bravo', ALPHA)).status).toBe(404);
+    const still = await call('GET', `/dead-letters/${bravo.deadLetter}`);
+    expect(still.body).toMatchObject({ status: 'open', resolvedBy: null, note: null });
+
+    const resolved = await resolve('bravo', BRAVO);
+    expect(resolved.status, JSON.stringify(resolved.body)).toBe(200);
+    expect(resolved.body).toMatchObject({
+      id: bravo.deadLetter,
+      tenant: 'bravo',
+      status: 'resolved',
+      resolution: 'resolved by hand',
+      resolvedBy: 'api:bravo-owner',
+      note: 'credited in Fortnox',
+      resolvedAt: expect.any(String),
+    });
+    expect(resolved.body.record).toBeUndefined();
+    // once only: the first resolution, its who and note, stay
+    const again = await resolve('bravo', OPERATOR, {});
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({
+      error: 'conflict',
+      message: expect.stringMatching(/was already resolved at .* by api:bravo-owner/),
+    });
+    expect((await call('GET', `/dead-letters/${bravo.deadLetter}`)).body).toMatchObject({
+      status: 'resolved',
+      resolvedBy: 'api:bravo-owner',
+      note: 'credited in Fortnox',
+    });
+    expect((await call('POST', '/tenants/bravo/dead-letters/no-such-id/resolve', {}, BRAVO)).status).toBe(
+      404,
+    );
+    // a note is text of bounded length, and nothing else may come along
+    expect((await resolve('bravo', BRAVO, { note: 'x'.repeat(2001) })).status).toBe(400);
+    expect((await resolve('bravo', BRAVO, { by: 'someone else' })).status).toBe(400);
+  });
 });
 
 /** Malformed admin payloads: each a 4xx JSON error, never a 500, nothing created. */

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DeadLetterStore, type PutDeadLetter } from '../../../runtime/dead-letter/index.ts';
+import { DeadLetterStore, recordVersion, type PutDeadLetter } from '../../../runtime/dead-letter/index.ts';
 import { COLLECTIONS, ensureIndexes } from '../../../runtime/store/index.ts';
 import { useTestDatabase } from '../../helpers/mongo.ts';
 import { manualClock } from './separate-clients.ts';
@@ -148,6 +148,83 @@ describe('DeadLetterStore', () => {
       status: 'resolved',
       resolution: 'skipped by operator',
     });
+  });
+
+  it('finds the open and replaying dead letters of a page of records, with the version of the record that failed', async () => {
+    const tenant = 'shop-open-for';
+    const record = (id: number) => ({ id, modifiedAt: '2026-11-29T10:00:00', meta: { 'wc.vat': '25' } });
+    const open = await letters.put(failure({ tenant, recordKey: 'order:1', record: record(1) }));
+    const replaying = await letters.put(failure({ tenant, recordKey: 'order:2', record: record(2) }));
+    await letters.markReplayed(replaying.id);
+    const resolved = await letters.put(failure({ tenant, recordKey: 'order:3', record: record(3) }));
+    await letters.resolve(resolved.id);
+    await letters.put(failure({ tenant, pipeline: 'other', recordKey: 'order:4', record: record(4) }));
+
+    const found = await letters.openFor(tenant, 'orders-to-fortnox', [
+      'order:1',
+      'order:2',
+      'order:3',
+      'order:4',
+      'order:5',
+    ]);
+    expect([...found.keys()].sort()).toEqual(['order:1', 'order:2']);
+    expect(found.get('order:1')).toEqual({
+      id: open.id,
+      recordKey: 'order:1',
+      status: 'open',
+      recordVersion: recordVersion(record(1)),
+    });
+    expect(found.get('order:2')).toMatchObject({ id: replaying.id, status: 'replayed' });
+    // the same record read again, its keys in another order, is the same version; a changed one is not
+    expect(recordVersion({ meta: { 'wc.vat': '25' }, modifiedAt: '2026-11-29T10:00:00', id: 1 })).toBe(
+      found.get('order:1')!.recordVersion,
+    );
+    expect(recordVersion({ ...record(1), modifiedAt: '2026-11-29T10:05:00' })).not.toBe(
+      found.get('order:1')!.recordVersion,
+    );
+    expect((await letters.openFor(tenant, 'orders-to-fortnox', [])).size).toBe(0);
+  });
+
+  it('resolves by hand once, keeping who and the note; a later failure of the record opens a new one', async () => {
+    const tenant = 'shop-by-hand';
+    const letter = await letters.put(
+      failure({ tenant, recordKey: 'order:1229', failedStep: 'orderRefundByHand' }),
+    );
+    await letters.markReplayed(letter.id);
+    const done = await letters.resolveByHand(letter.id, {
+      resolvedBy: 'cli:anna',
+      note: 'adjusted order 17',
+    });
+    expect(done).toMatchObject({
+      outcome: 'resolved',
+      deadLetter: { id: letter.id, status: 'resolved', resolution: 'resolved by hand' },
+    });
+    expect(await letters.get(letter.id)).toMatchObject({
+      status: 'resolved',
+      resolvedBy: 'cli:anna',
+      note: 'adjusted order 17',
+      resolvedAt: expect.any(Date),
+    });
+    const again = await letters.resolveByHand(letter.id, { resolvedBy: 'api:ops' });
+    expect(again).toMatchObject({ outcome: 'already-resolved', deadLetter: { resolvedBy: 'cli:anna' } });
+    expect((await letters.get(letter.id))?.note).toBe('adjusted order 17');
+    expect(await letters.resolveByHand('nope', { resolvedBy: 'cli:anna' })).toEqual({ outcome: 'unknown' });
+    // the person's word holds: a run still finds it, so the record unchanged since stays parked
+    // (a changed record runs again); the record's next failure is a new dead letter
+    expect(await letters.openFor(tenant, 'orders-to-fortnox', ['order:1229'])).toEqual(
+      new Map([
+        [
+          'order:1229',
+          { id: letter.id, recordKey: 'order:1229', status: 'resolved', recordVersion: expect.any(String) },
+        ],
+      ]),
+    );
+    const next = await letters.put(
+      failure({ tenant, recordKey: 'order:1229', failedStep: 'orderRefundByHand' }),
+    );
+    expect(next.id).not.toBe(letter.id);
+    expect(next).toMatchObject({ status: 'open', failures: 1 });
+    expect(next.resolvedBy).toBeUndefined();
   });
 
   it('returns undefined for unknown ids', async () => {

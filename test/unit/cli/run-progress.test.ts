@@ -113,4 +113,15 @@ describe('run summary', () => {
       }),
     ).toBe('skipped: tenant acme is disabled\n');
   });
+
+  it('names the records parked (dead-lettered before, read again unchanged) below the first line', () => {
+    const parked = {
+      ...outcome,
+      status: 'succeeded' as const,
+      summary: { ...outcome.summary, failed: 0, parked: 2 },
+    };
+    const lines = formatRunSummary({ outcome: parked, deadLetters: [] }).split('\n');
+    expect(lines[0]).toBe('run r-1 succeeded: 3 read, 1 processed, 1 skipped, 0 failed (dead letters)');
+    expect(lines[1]).toMatch(/^ {2}parked 2: dead-lettered before and unchanged since, not sent again/);
+  });
 });

@@ -9,6 +9,7 @@ import {
   type StreamDefinition,
 } from '../../../core/plugin-api/index.ts';
 import { SET_ASIDE_PER_RUN, runPipeline, type FailedRecord } from '../../../runtime/executor/run-pipeline.ts';
+import { recordVersion } from '../../../runtime/dead-letter/dead-letter-store.ts';
 import { fixtureWorkspace } from '../../helpers/workspace.ts';
 
 const pipeline = fileURLToPath(new URL('../../fixtures/pipelines/orders-example.yaml', import.meta.url));
@@ -227,6 +228,43 @@ describe('runPipeline', async () => {
     expect(h.cursor()).toBe('1');
   });
 
+  it('parks an item the source could not read when it is read again unchanged; a changed one fails anew', async () => {
+    let raw: unknown = { id: 9, total: '10.00' };
+    const stream = defineStream<unknown, object>({
+      description: 'an order the connector rejects',
+      recordSchema: { type: 'object' },
+      cursorField: 'modifiedAt',
+      async *read() {
+        yield {
+          records: [],
+          rejected: [{ key: 'order:9', raw, error: { message: 'lines do not add up', kind: 'validation' } }],
+          cursor: '1',
+        };
+      },
+    });
+    const h = harness(stream, () => undefined);
+    const ports = {
+      ...h.ports,
+      openDeadLetters: async () =>
+        new Map(
+          h.deadLetters.map((d) => [d.recordKey, { id: 'dl-9', recordVersion: recordVersion(d.record) }]),
+        ),
+    };
+    expect(await runPipeline(ports)).toMatchObject({ read: 1, failed: 1 });
+    expect(await runPipeline(ports)).toEqual({
+      read: 1,
+      processed: 0,
+      skipped: 0,
+      failed: 0,
+      parked: 1,
+      pages: 1,
+    });
+    expect(h.deadLetters).toHaveLength(1);
+    raw = { id: 9, total: '12.00' };
+    expect(await runPipeline(ports)).toMatchObject({ read: 1, failed: 1 });
+    expect(h.deadLetters).toHaveLength(2);
+  });
+
   it('dead-letters a record whose transient failure outlasts retry.maxAttempts, and goes on', async () => {
     const stream = pagedStream([[order('1', 'processing'), order('2', 'processing')]]);
     const h = harness(stream, (step, input) =>
@@ -241,5 +279,62 @@ describe('runPipeline', async () => {
     expect(outcomes.at(-1)?.retryLater).toBeUndefined();
     expect(h.deadLetters.map((d) => [d.recordKey, d.error.kind])).toEqual([['order:1', 'transient']]);
     expect(h.cursor()).toBe('1');
+  });
+
+  it('parks a dead-lettered record read again unchanged while the cursor is held; runs it again once it changed', async () => {
+    // page 1: a record set aside (503); page 2: a record Fortnox refuses for good
+    const pages = [[order('1', 'processing')], [order('2', 'processing', 'not-an-email')]];
+    const stream = pagedStream(pages);
+    let down = true;
+    const h = harness(stream, (step, input) => {
+      const email = (input as { Email?: string }).Email;
+      if (step !== 'customer') return undefined;
+      if (down && email === '1@example.se') return new TransientError('Fortnox answered 503');
+      return email === 'not-an-email'
+        ? new ValidationError('Email is not valid', { field: 'Email' })
+        : undefined;
+    });
+    // the store's view: the latest failure of each record is its open dead letter, until it recovers
+    const recovered: string[] = [];
+    const open = () =>
+      new Map(
+        h.deadLetters
+          .filter((d) => !recovered.includes(d.recordKey))
+          .map((d) => [d.recordKey, { id: `dl-${d.recordKey}`, recordVersion: recordVersion(d.record) }]),
+      );
+    const ports = {
+      ...h.ports,
+      openDeadLetters: async (keys: readonly string[]) => {
+        const all = open();
+        return new Map([...all].filter(([key]) => keys.includes(key)));
+      },
+      recovered: async (key: string) => {
+        recovered.push(key);
+      },
+    };
+
+    const first = await runPipeline(ports);
+    expect(first).toMatchObject({ failed: 1, retryLater: { recordKey: 'order:1' } });
+    expect(first.parked).toBeUndefined();
+    expect(h.cursor()).toBeUndefined();
+    const sent = h.calls.length;
+
+    // the cursor was held: the next runs read page 2 again; its record is not sent again
+    for (let run = 0; run < 3; run++) {
+      const again = await runPipeline(ports);
+      expect(again).toMatchObject({ failed: 0, parked: 1, retryLater: { recordKey: 'order:1' } });
+    }
+    expect(h.calls.slice(sent).filter((c) => c.startsWith('order:2:'))).toEqual([]);
+    expect(h.deadLetters.map((d) => d.recordKey)).toEqual(['order:2']);
+
+    // the shop owner fixes the e-mail: the changed record runs again and its dead letter recovers
+    pages[1] = [order('2', 'processing', 'fixed@example.se')];
+    down = false;
+    const fixed = await runPipeline(ports);
+    expect(fixed).toMatchObject({ processed: 2, failed: 0 });
+    expect(fixed.parked).toBeUndefined();
+    expect(h.calls.slice(sent)).toContain('order:2:invoice');
+    expect(recovered).toEqual(['order:2']);
+    expect(h.cursor()).toBe('2');
   });
 });
