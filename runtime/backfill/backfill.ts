@@ -239,7 +239,13 @@ export async function runBackfill(
         attemptsOf: async (recordKey, step) =>
           (await ledger.attempts({ tenant: tenant.id, pipeline: plan.id, recordKey, step })).length,
         deadLetter: async (failure) => {
-          await deadLetters.put({ ...failure, tenant: tenant.id, pipeline: plan.id, attempts: 1 });
+          const kept = await deadLetters.put({
+            ...failure,
+            tenant: tenant.id,
+            pipeline: plan.id,
+            attempts: 1,
+          });
+          return kept.status === 'resolved' ? 'settled' : undefined;
         },
       },
       options.concurrency ?? 2,

@@ -140,7 +140,10 @@ export class DeadLetterStore {
 
   /**
    * Records a failure. The first failure of a record opens a dead letter; later ones (a failed
-   * replay, a re-run) update that one, adding their attempts.
+   * replay, a re-run) update that one, adding their attempts. A failure a person already settled —
+   * the record's newest dead letter was resolved by hand, at the same step with the same message —
+   * opens none: that letter keeps the record as read now (so the record stays parked) and comes back
+   * still resolved. A hand-off asks for its work once, not again whenever the order changes.
    */
   async put(input: PutDeadLetter): Promise<DeadLetter> {
     const secrets = await this.secretsOf(input.tenant);
@@ -156,6 +159,27 @@ export class DeadLetterStore {
       ...(input.trace === undefined ? {} : { trace: storedTrace(redactDeep(input.trace, secrets)) }),
       ...(input.runId === undefined ? {} : { runId: input.runId }),
     };
+    if (!(await this.collection.findOne({ openKey }, { projection: { _id: 1 } }))) {
+      const [settled] = await this.collection
+        .find({
+          tenant: input.tenant,
+          pipeline: input.pipeline,
+          recordKey: input.recordKey,
+          status: 'resolved',
+          resolvedBy: { $exists: true },
+        })
+        .sort({ resolvedAt: -1 })
+        .limit(1)
+        .toArray();
+      if (
+        settled &&
+        settled.failedStep === latest.failedStep &&
+        settled.error.message === latest.error.message
+      ) {
+        await this.collection.updateOne({ _id: settled._id }, { $set: { record: latest.record } });
+        return toDeadLetter({ ...settled, record: latest.record });
+      }
+    }
     for (let round = 0; round < MAX_PUT_ROUNDS; round++) {
       const document: DeadLetterDocument = {
         _id: randomUUID(),

@@ -155,17 +155,20 @@ export class PipelineRunner {
         attemptsOf: async (recordKey, step) =>
           (await this.ledger.attempts({ tenant: tenant.id, pipeline: plan.id, recordKey, step })).length,
         deadLetter: async (failure) => {
-          log.warn(
-            { record: failure.recordKey, step: failure.failedStep, error: scrub(failure.error.message) },
-            'record failed',
-          );
-          await this.deadLetters.put({
+          const kept = await this.deadLetters.put({
             ...failure,
             tenant: tenant.id,
             pipeline: plan.id,
             attempts: 1,
             runId: run.id,
           });
+          const fields = { record: failure.recordKey, step: failure.failedStep };
+          if (kept.status === 'resolved') {
+            log.info({ ...fields, deadLetter: kept.id }, 'record stopped where a person already settled it');
+            return 'settled';
+          }
+          log.warn({ ...fields, error: scrub(failure.error.message) }, 'record failed');
+          return undefined;
         },
         openDeadLetters: (recordKeys) => this.deadLetters.openFor(tenant.id, plan.id, recordKeys),
         recovered: async (recordKey, deadLetterId) => {

@@ -172,9 +172,10 @@ export async function runUnit(
       ports.traced?.(recordKey, 'retry', error.outcome);
       return 'stop';
     }
-    summary.failed += count;
     ports.traced?.(recordKey, 'failed', error.outcome);
-    await ports.deadLetter(failedRecord(recordKey, record, error));
+    if ((await ports.deadLetter(failedRecord(recordKey, record, error))) === 'settled')
+      summary.parked = (summary.parked ?? 0) + count;
+    else summary.failed += count;
     return 'failed';
   }
 }

@@ -44,7 +44,11 @@ export interface PipelineRunPorts {
   advanceCursor(cursor: string): Promise<void>;
   /** Operations for one record, through the effects ledger keyed by `recordKey`. */
   invokeFor(recordKey: string): InvokeOperation;
-  deadLetter(failure: FailedRecord): Promise<void>;
+  /**
+   * Keeps a failure. `'settled'`: a person already resolved this very failure by hand (same step,
+   * same message), so the record is parked rather than failed again.
+   */
+  deadLetter(failure: FailedRecord): Promise<void | 'settled'>;
   /**
    * The open dead letters of these records, by record key, with the version of the record that
    * failed. A record read again unchanged is parked (not run); without this port none is.

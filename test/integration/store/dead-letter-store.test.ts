@@ -185,7 +185,7 @@ describe('DeadLetterStore', () => {
     expect((await letters.openFor(tenant, 'orders-to-fortnox', [])).size).toBe(0);
   });
 
-  it('resolves by hand once, keeping who and the note; a later failure of the record opens a new one', async () => {
+  it('resolves by hand once, keeping who and the note; the same failure again stays settled, another opens a new one', async () => {
     const tenant = 'shop-by-hand';
     const letter = await letters.put(
       failure({ tenant, recordKey: 'order:1229', failedStep: 'orderRefundByHand' }),
@@ -219,8 +219,30 @@ describe('DeadLetterStore', () => {
         ],
       ]),
     );
+    // the same failure again (same step, same message) is what the person settled: no new letter, and
+    // the resolved one keeps the record as read now
+    const same = await letters.put(
+      failure({
+        tenant,
+        recordKey: 'order:1229',
+        failedStep: 'orderRefundByHand',
+        record: { id: 1229, status: 'completed' },
+      }),
+    );
+    expect(same).toMatchObject({
+      id: letter.id,
+      status: 'resolved',
+      record: { id: 1229, status: 'completed' },
+    });
+    expect(await letters.list({ tenant })).toHaveLength(1);
+    // another failure of the record (a second refund: another message) opens a new dead letter
     const next = await letters.put(
-      failure({ tenant, recordKey: 'order:1229', failedStep: 'orderRefundByHand' }),
+      failure({
+        tenant,
+        recordKey: 'order:1229',
+        failedStep: 'orderRefundByHand',
+        error: { message: 'order 1229: refunded 200.00 of 500.00', kind: 'validation' },
+      }),
     );
     expect(next.id).not.toBe(letter.id);
     expect(next).toMatchObject({ status: 'open', failures: 1 });
