@@ -329,6 +329,11 @@ export class DeadLetterStore {
     return updated ? toDeadLetter(updated) : undefined;
   }
 
+  /** A replay that could not finish (Koppla's own error, not the record's): open again. */
+  async reopen(id: string): Promise<void> {
+    await this.collection.updateOne({ _id: id, status: 'replayed' }, { $set: { status: 'open' } });
+  }
+
   /** Closes a dead letter: the record went through, or someone decided it need not. */
   async resolve(id: string, resolution = 'resolved'): Promise<DeadLetter | undefined> {
     const found = await this.collection.findOne({ _id: id });

@@ -234,9 +234,17 @@ export class PipelineRunner {
     await this.deadLetters.markReplayed(dead.id);
     const counts = { read: 1, processed: 0, skipped: 0, failed: 0 };
     try {
+      // an item the stream could not read is kept as the service gave it: read it as the stream would
+      const fromNative =
+        dead.failedStep === 'source'
+          ? this.connectors.get(plan.source.connector).streams[plan.source.stream]?.fromNative
+          : undefined;
+      const record = fromNative
+        ? (fromNative(dead.record, connectionSettings(tenant, plan, plan.source.connection)) ?? dead.record)
+        : dead.record;
       await executeRecord(
         plan,
-        { record: dead.record, params: tenant.params, tenant: { id: tenant.id, name: tenant.name } },
+        { record, params: tenant.params, tenant: { id: tenant.id, name: tenant.name } },
         createStepEngines(plan, packs, tenant.toggles),
         session.invokeFor(dead.recordKey),
       );
@@ -244,7 +252,21 @@ export class PipelineRunner {
       await this.runs.finish(run.id, { status: 'succeeded', counts: { ...counts, processed: 1 } });
       return { status: 'resolved' };
     } catch (error) {
-      if (!(error instanceof StepFailedError)) throw error;
+      if (!(error instanceof StepFailedError)) {
+        // not the record's failure (the database, a stream that still cannot read the item): the
+        // dead letter goes back to open, where `koppla replay --all` and the runs find it again
+        await this.deadLetters.reopen(dead.id).catch(() => undefined);
+        const message = session.scrub(error instanceof Error ? error.message : String(error));
+        await this.runs
+          .finish(run.id, {
+            status: 'failed',
+            counts: { ...counts, failed: 1 },
+            error: { message, kind: error instanceof Error ? error.name : 'error' },
+          })
+          .catch(() => undefined);
+        if (dead.failedStep === 'source') return { status: 'failed', message };
+        throw error;
+      }
       const failure = failedRecord(dead.recordKey, dead.record, error);
       await this.deadLetters.put({
         ...failure,

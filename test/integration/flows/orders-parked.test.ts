@@ -185,3 +185,30 @@ describe('a dead-lettered order stays parked', () => {
     expect(still).toMatchObject({ id: dead.id, status: 'open', failures: 2 });
   });
 });
+
+describe('an order the stream could not read', () => {
+  it('is dead-lettered at the source, parked on a re-read, and a replay reads it as the stream would', async () => {
+    flow = await startFlow({
+      db: mongo.db(),
+      pipeline: 'orders-to-fortnox.yaml',
+      wooSeed: {
+        products: demoStore.products,
+        variations: demoStore.variations,
+        orders: [modifiedNow({ total: '999.99' })],
+      },
+      fortnoxSeed: { ...DEFAULT_SEED, articles },
+    });
+    const first = await runCounting(flow);
+    expect(first.requests).toEqual([]);
+    const [dead] = await flow.deadLetters();
+    expect(dead).toMatchObject({ failedStep: 'source', status: 'open', error: { field: 'total' } });
+    expect(summaryOf((await runCounting(flow)).outcome)).toMatchObject({ failed: 0, parked: 1 });
+
+    // the stored order is still wrong: the replay says why, in the stream's words, and leaves it open
+    const replayed = await flow.replay(dead!.id);
+    expect(replayed).toMatchObject({ status: 'failed' });
+    expect(replayed.message).toMatch(/999\.99/);
+    expect((await flow.deadLetters())[0]).toMatchObject({ id: dead!.id, status: 'open' });
+    expect(flow.fortnox.state.requests.filter((entry) => entry.method !== 'GET')).toEqual([]);
+  });
+});
