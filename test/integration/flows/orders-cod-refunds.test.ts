@@ -1,9 +1,9 @@
 /**
  * Refunds of an order sent as a Fortnox order only (cash on delivery: document kind order), with the real
  * runtime (effects ledger, cursor, dead letters) and both sandboxes. There is no invoice to credit: a full
- * refund of an order still open in Fortnox cancels it, once; a partial refund, or an order a person already
- * invoiced in Fortnox, is handed to a person as a dead letter that names the order and what to do, and
- * nothing is sent to Fortnox.
+ * refund of an order still open in Fortnox cancels it, once; a partial refund, or an invoice a person made
+ * from it but has not booked, is handed to a person as a dead letter that names the order and what to do,
+ * and nothing is sent to Fortnox; once that invoice is booked, a replay credits it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../helpers/mongo.ts';
@@ -196,9 +196,9 @@ describe('orders-to-fortnox: refunds of a cash-on-delivery order (a Fortnox orde
     );
   });
 
-  it('invoiced by hand in Fortnox, then refunded in full: nothing cancelled or credited; a dead letter names the invoice to credit', async () => {
+  it('invoiced by hand in Fortnox, then refunded in full: unbooked, a dead letter asks to book it; booked and replayed, that invoice is credited once', async () => {
     const { order, document } = await placedAndSent();
-    // the warehouse delivers and invoices the order in Fortnox
+    // the warehouse delivers and invoices the order in Fortnox, but nobody books the invoice yet
     await flow.fortnoxApi('PUT', `/3/orders/${document}/createinvoice`);
     const invoice = String(fortnoxOrder(order)!.InvoiceReference);
     expect(invoice).not.toBe('0');
@@ -212,7 +212,35 @@ describe('orders-to-fortnox: refunds of a cash-on-delivery order (a Fortnox orde
     const dead = await openDeadLetterOf(order);
     expect(dead?.failedStep).toBe('orderRefundByHand');
     expect(dead?.error.message).toBe(
-      `order ${String(order.number)}: refunded 407.20 of 407.20 in the shop, and it is Fortnox order ${document}, which was invoiced in Fortnox (invoice ${invoice}): credit that invoice in Fortnox by hand, then resolve this dead letter`,
+      `order ${String(order.number)}: refunded 407.20 of 407.20 in the shop, and it is Fortnox order ${document}, which was invoiced in Fortnox (invoice ${invoice}, not booked yet): book it in Fortnox and replay this dead letter (Koppla then credits it), or credit it by hand, then resolve this dead letter`,
     );
+
+    // the person books it and replays: Koppla credits that invoice in full (Fortnox copies its rows)
+    await flow.fortnoxApi('PUT', `/3/invoices/${invoice}/bookkeep`);
+    const before = flow.fortnox.state.requests.length;
+    expect(await flow.replay(dead!.id)).toEqual({ status: 'resolved' });
+    const writes = flow.fortnox.state.requests
+      .slice(before)
+      .filter((entry) => entry.url.startsWith('/3/') && entry.method !== 'GET')
+      .map((entry) => `${entry.method} ${entry.url.split('?')[0]}`);
+    const credits = invoicesOf(order).filter((i) => String(i.Credit) === 'true');
+    expect(credits).toHaveLength(1);
+    // Fortnox's own full credit, then the shop's references set on the credit invoice
+    expect(writes).toEqual([
+      `PUT /3/invoices/${invoice}/credit`,
+      `PUT /3/invoices/${String(credits[0]!.DocumentNumber)}`,
+    ]);
+    expect(credits[0]).toMatchObject({ YourOrderNumber: String(order.number) });
+    expect(String(credits[0]!.CreditInvoiceReference)).toBe(invoice);
+    expect(Number(credits[0]!.Total)).toBe(
+      -Number(invoicesOf(order).find((i) => String(i.Credit) !== 'true')!.Total),
+    );
+    expect(fortnoxOrder(order)!.Cancelled).toBe(false);
+
+    // read again: nothing is credited twice
+    const again = await runAndTakeWrites();
+    expect(again.writes).toEqual([]);
+    expect(invoicesOf(order).filter((i) => String(i.Credit) === 'true')).toHaveLength(1);
+    expect(await openDeadLetterOf(order)).toBeUndefined();
   });
 });
