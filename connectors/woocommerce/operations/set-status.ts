@@ -1,4 +1,4 @@
-import { defineOperation } from '../../../core/plugin-api/index.ts';
+import { defineOperation, isConnectorError } from '../../../core/plugin-api/index.ts';
 import { wooRequest } from '../client/index.ts';
 import type { WooSettings } from '../settings.ts';
 
@@ -93,11 +93,23 @@ export const setStatus = defineOperation<SetStatusInput, SetStatusOutput, WooSet
       body: { status: input.status },
     });
     if (input.note) {
-      await wooRequest(ctx, {
-        method: 'POST',
-        path: `${path}/notes`,
-        body: { note: input.note, customer_note: input.customerNote ?? false },
-      });
+      // The status is set; the note only tells the shop owner why. A note that fails for a temporary
+      // reason is not posted again (its POST may have been performed: a second would be a twin), and it
+      // does not fail the status change: a retry would find the status set and write no note anyway.
+      try {
+        await wooRequest(ctx, {
+          method: 'POST',
+          path: `${path}/notes`,
+          body: { note: input.note, customer_note: input.customerNote ?? false },
+        });
+      } catch (error) {
+        if (!isConnectorError(error) || !error.retryable) throw error;
+        ctx.logger.warn('order note not added: the status is set', {
+          orderId: input.orderId,
+          status: input.status,
+          error: error.message,
+        });
+      }
     }
     return { orderId: input.orderId, status: updated.body.status, previousStatus, changed: true };
   },

@@ -291,6 +291,26 @@ describe('woocommerce connector against the sandbox', () => {
     expect(state.notes['62']?.map((n) => n.note)).toEqual(['Fakturerad']);
   });
 
+  it('sets the status even when its note fails for a temporary reason: the note is not posted twice', async () => {
+    await reset(referenceSeed());
+    await target.admin('reset', { callsOnly: true });
+    await target.admin('faults', { kind: '503', count: 1, path: '/orders/62/notes' });
+    const run = connector.operations['orders.setStatus'].run;
+    expect(await run(target.ctx, { orderId: '62', status: 'completed', note: 'Fakturerad' })).toEqual({
+      orderId: '62',
+      status: 'completed',
+      previousStatus: 'processing',
+      changed: true,
+    });
+    const state = await target.admin<Counts & { notes: Record<string, { note: string }[]> }>('state');
+    expect(state.callCounts).toEqual({
+      'GET /orders/:id': 1,
+      'PUT /orders/:id': 1,
+      'POST /orders/:id/notes': 1,
+    });
+    expect(state.notes['62'] ?? []).toEqual([]);
+  });
+
   it('leaves a refunded order refunded, whatever status is asked for', async () => {
     await reset(referenceSeed());
     await wooRequest(target.ctx, { method: 'PUT', path: '/orders/62', body: { status: 'refunded' } });
