@@ -432,10 +432,14 @@ export async function runChaos(options: ChaosOptions, say: (line: string) => voi
       if (Date.now() - reportedAt >= 30_000) {
         reportedAt = Date.now();
         say(
-          `  settling, ${Math.round((reportedAt - settleStart) / 1000)} s: ${result.failures
-            .map((f) => f.trim())
-            .join('; ')
-            .slice(0, 300)}`,
+          `  settling, ${Math.round((reportedAt - settleStart) / 1000)} s: ${
+            result.failures.length > 0
+              ? result.failures
+                  .map((f) => f.trim())
+                  .join('; ')
+                  .slice(0, 300)
+              : `the figures hold; ${await writesInFlight(db)} order write(s) in flight`
+          }`,
         );
       }
       await sleep(3_000);
