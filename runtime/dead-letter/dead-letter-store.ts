@@ -160,17 +160,9 @@ export class DeadLetterStore {
       ...(input.runId === undefined ? {} : { runId: input.runId }),
     };
     if (!(await this.collection.findOne({ openKey }, { projection: { _id: 1 } }))) {
-      const [settled] = await this.collection
-        .find({
-          tenant: input.tenant,
-          pipeline: input.pipeline,
-          recordKey: input.recordKey,
-          status: 'resolved',
-          resolvedBy: { $exists: true },
-        })
-        .sort({ resolvedAt: -1 })
-        .limit(1)
-        .toArray();
+      const settled = (await this.#resolvedByHand(input.tenant, input.pipeline, [input.recordKey])).get(
+        input.recordKey,
+      );
       if (
         settled &&
         settled.failedStep === latest.failedStep &&
@@ -204,6 +196,31 @@ export class DeadLetterStore {
       // It was resolved in between: open a new one.
     }
     throw new Error(`could not record the dead letter of ${openKey}: it kept changing`);
+  }
+
+  /** Each record's newest dead letter a person resolved by hand, by record key. */
+  async #resolvedByHand(
+    tenant: string,
+    pipeline: string,
+    recordKeys: readonly string[],
+  ): Promise<Map<string, DeadLetterDocument>> {
+    const documents = await this.collection
+      .find(
+        {
+          tenant,
+          pipeline,
+          recordKey: { $in: [...recordKeys] },
+          status: 'resolved',
+          resolvedBy: { $exists: true },
+        },
+        { projection: { trace: 0 } },
+      )
+      .sort({ resolvedAt: -1 })
+      .toArray();
+    const newest = new Map<string, DeadLetterDocument>();
+    for (const document of documents)
+      if (!newest.has(document.recordKey)) newest.set(document.recordKey, document);
+    return newest;
   }
 
   async get(id: string): Promise<DeadLetter | undefined> {
@@ -248,21 +265,8 @@ export class DeadLetterStore {
     }
     const others = [...new Set(recordKeys)].filter((recordKey) => !found.has(recordKey));
     if (others.length === 0) return found;
-    const byHand = await this.collection
-      .find(
-        {
-          tenant,
-          pipeline,
-          recordKey: { $in: others },
-          status: 'resolved',
-          resolvedBy: { $exists: true },
-        },
-        { projection: { trace: 0 } },
-      )
-      .sort({ resolvedAt: -1 })
-      .toArray();
-    for (const document of byHand)
-      if (!found.has(document.recordKey)) found.set(document.recordKey, entry(document));
+    for (const [recordKey, document] of await this.#resolvedByHand(tenant, pipeline, others))
+      found.set(recordKey, entry(document));
     return found;
   }
 

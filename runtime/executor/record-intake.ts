@@ -101,7 +101,7 @@ export async function deadLetterRejected(
   for (const item of rejected) {
     summary.read++;
     if (open.get(item.key)?.unchanged) {
-      summary.parked = (summary.parked ?? 0) + 1;
+      countParked(summary, 1);
       continue;
     }
     summary.failed++;
@@ -123,7 +123,7 @@ export async function runAdmitted(
   const { ports, summary } = state;
   const dead = open.get(unit.key);
   if (dead?.unchanged) {
-    summary.parked = (summary.parked ?? 0) + 1;
+    countParked(summary, 1);
     return 'parked';
   }
   const outcome = await runUnit(state, unit.record, unit.key, 1);
@@ -174,7 +174,7 @@ export async function runUnit(
     }
     ports.traced?.(recordKey, 'failed', error.outcome);
     if ((await ports.deadLetter(failedRecord(recordKey, record, error))) === 'settled')
-      summary.parked = (summary.parked ?? 0) + count;
+      countParked(summary, count);
     else summary.failed += count;
     return 'failed';
   }
@@ -228,4 +228,9 @@ export function failedRecord(recordKey: string, record: unknown, error: StepFail
     },
     trace: error.outcome.trace,
   };
+}
+
+/** `parked` is left out of a run's summary until something is parked. */
+function countParked(summary: RunSummary, count: number): void {
+  summary.parked = (summary.parked ?? 0) + count;
 }
